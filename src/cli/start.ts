@@ -1,0 +1,26 @@
+/** @module `npm start`: run the hub until SIGTERM/SIGINT, then drain and exit 0. */
+import { readConfig } from '../config.js';
+import { ConfigError } from '../contract/errors.js';
+import { bannerLines, startHub } from '../hub.js';
+import { createLogger } from '../lib/logger.js';
+
+async function main(): Promise<void> {
+  const config = readConfig(process.env);
+  const logger = createLogger(config.logLevel === 'silent' ? 'silent' : config.logLevel, (line) => process.stderr.write(line + '\n'));
+  const hub = await startHub(config, { logger });
+  process.stdout.write(bannerLines(hub, config).join('\n') + '\n');
+  const shutdown = (signal: string) => {
+    logger.info('draining before exit', { signal });
+    hub.stop().then(() => process.exit(0), (error: unknown) => {
+      logger.error('shutdown failed', { error: error instanceof Error ? error : String(error) });
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? 'configuration error' : 'start-up failed'}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

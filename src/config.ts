@@ -1,0 +1,121 @@
+/**
+ * @module Configuration: read from the environment once, validated, frozen, then passed to whatever
+ * needs it. Nothing else in the hub reads `process.env`.
+ */
+import { ConfigError } from './contract/errors.js';
+
+export type DatabaseSetting =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'embedded'; dataDir: string }
+  | { kind: 'memory' };
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly database: DatabaseSetting;
+  /** Where the embedded database and generated secrets live (also used with memory:// for nothing). */
+  readonly dataDir: string;
+  /** Admin bearer token; null disables `/admin/v1` (or, on the embedded database, means "generate one"). */
+  readonly adminToken: string | null;
+  /** 32-byte master key for AES-256-GCM secrets and keyed PII hashes; null means "generate one" (embedded only). */
+  readonly secretKey: Buffer | null;
+  readonly rateLimitPerMinute: number;
+  readonly allowPrivateWebhooks: boolean;
+  /** express `trust proxy` setting: false, a hop count, or a subnet list such as "loopback". */
+  readonly trustProxy: boolean | number | string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+export function readConfig(environment: Environment): Config {
+  const port = readInteger(environment, 'PORT', 3000, 0, 65535);
+  const dataDir = nonEmpty(environment.HUB_DATA_DIR) ?? './.hub-data';
+  const database = readDatabase(environment.DATABASE_URL, dataDir);
+  const secretKey = readSecretKey(environment.HUB_SECRET_KEY);
+  if (database.kind === 'postgres' && !secretKey) {
+    throw new ConfigError('HUB_SECRET_KEY is required with DATABASE_URL (32 bytes as 64 hex characters or base64); generate one with: openssl rand -hex 32');
+  }
+  const publicUrl = (nonEmpty(environment.HUB_PUBLIC_URL) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`HUB_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  const adminToken = nonEmpty(environment.HUB_ADMIN_TOKEN);
+  if (adminToken !== null && adminToken.length < 16) throw new ConfigError('HUB_ADMIN_TOKEN must be at least 16 characters');
+  return Object.freeze({
+    port,
+    host: nonEmpty(environment.HOST) ?? '0.0.0.0',
+    publicUrl,
+    database: Object.freeze(database),
+    dataDir,
+    adminToken,
+    secretKey,
+    rateLimitPerMinute: readInteger(environment, 'HUB_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
+    allowPrivateWebhooks: readFlag(environment, 'HUB_ALLOW_PRIVATE_WEBHOOKS'),
+    trustProxy: readTrustProxy(environment.HUB_TRUST_PROXY),
+    logLevel: readLogLevel(environment.LOG_LEVEL),
+  });
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value !== undefined && value.trim() !== '' ? value.trim() : null;
+}
+
+function readDatabase(url: string | undefined, dataDir: string): DatabaseSetting {
+  const value = nonEmpty(url);
+  if (value === null) return { kind: 'embedded', dataDir };
+  if (value === 'memory://') return { kind: 'memory' };
+  if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', url: value };
+  throw new ConfigError('DATABASE_URL must be postgres://… (a PostgreSQL server) or memory:// (an in-memory embedded database)');
+}
+
+/** Accepts 64 hex characters or base64 of exactly 32 bytes. */
+export function parseSecretKey(text: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
+    const bytes = Buffer.from(text, 'base64');
+    if (bytes.length === 32) return bytes;
+  }
+  return null;
+}
+
+function readSecretKey(value: string | undefined): Buffer | null {
+  const text = nonEmpty(value);
+  if (text === null) return null;
+  const key = parseSecretKey(text);
+  if (!key) throw new ConfigError('HUB_SECRET_KEY must be 32 bytes, as 64 hex characters or base64');
+  return key;
+}
+
+function readInteger(environment: Environment, name: string, fallback: number, min: number, max: number): number {
+  const text = nonEmpty(environment[name]);
+  if (text === null) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+function readFlag(environment: Environment, name: string): boolean {
+  const text = nonEmpty(environment[name]);
+  if (text === null || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  throw new ConfigError(`${name} must be 1 or 0, got "${text}"`);
+}
+
+function readTrustProxy(value: string | undefined): boolean | number | string {
+  const text = nonEmpty(value);
+  if (text === null || text === 'false' || text === '0') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+function readLogLevel(value: string | undefined): Config['logLevel'] {
+  const text = nonEmpty(value) ?? 'info';
+  const level = LOG_LEVELS.find((candidate) => candidate === text);
+  if (!level) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);
+  return level;
+}

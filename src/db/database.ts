@@ -1,0 +1,26 @@
+/** @module The database schema as kysely sees it: one entry per table. */
+import type { Kysely, Transaction } from 'kysely';
+import type { AffiliateTable } from './tables/affiliate.table.js';
+import type { ApiKeyTable } from './tables/api-key.table.js';
+import type { CampaignTable } from './tables/campaign.table.js';
+import type { ClickTable } from './tables/click.table.js';
+import type { ConversionAdjustmentTable } from './tables/conversion-adjustment.table.js';
+import type { ConversionTable } from './tables/conversion.table.js';
+import type { EnrollmentTable } from './tables/enrollment.table.js';
+import type { LinkTable } from './tables/link.table.js';
+import type { MerchantTable } from './tables/merchant.table.js';
+
+export interface Database {
+  merchant: MerchantTable;
+  api_key: ApiKeyTable;
+  campaign: CampaignTable;
+  affiliate: AffiliateTable;
+  enrollment: EnrollmentTable;
+  link: LinkTable;
+  click: ClickTable;
+  conversion: ConversionTable;
+  conversion_adjustment: ConversionAdjustmentTable;
+}
+
+/** What repository functions take first: the database or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,85 @@
+/**
+ * @module Opens the hub's database: PostgreSQL through `pg`, or the embedded PGlite (on disk or in
+ * memory). Both speak the same SQL and run the same migrations.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseSetting } from '../config.js';
+import type { Database } from './database.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+export type Backend = 'postgres' | 'embedded' | 'memory';
+
+export interface OpenDatabase {
+  readonly db: Kysely<Database>;
+  readonly backend: Backend;
+  /** Human description for the start-up banner, without credentials. */
+  readonly description: string;
+  /** How many requests may use the database at once; the embedded database has exactly one session. */
+  readonly concurrency: number;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+
+/**
+ * int8 columns hold minor-unit money and counts. They are returned as JS numbers, which is exact
+ * because every amount is capped far below 2^53; anything larger is a bug and fails loudly.
+ */
+export function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new Error(`int8 value ${text} exceeds the safe integer range`);
+  return value;
+}
+
+export async function openDatabase(setting: DatabaseSetting, options: { poolSize?: number } = {}): Promise<OpenDatabase> {
+  if (setting.kind === 'postgres') return openPostgres(setting.url, options.poolSize ?? 20);
+  const dataDir = setting.kind === 'embedded' ? join(setting.dataDir, 'pgdata') : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir ?? 'memory://', { parsers: { [INT8_OID]: parseInt8 } });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  return {
+    db,
+    backend: setting.kind,
+    description: dataDir ? `embedded PostgreSQL (PGlite) in ${dataDir}` : 'embedded PostgreSQL (PGlite) in memory',
+    concurrency: 1,
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string, poolSize: number): OpenDatabase {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Fail fast when the server is gone so a webhook gets a 503 (and is retried) instead of hanging.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    backend: 'postgres',
+    description: `PostgreSQL at ${redactUrl(url)}`,
+    concurrency: poolSize,
+    close: () => db.destroy(),
+  };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

@@ -1,0 +1,85 @@
+/** @module Conversion rows. Uniqueness of (merchant, order id) is the database's job, not ours. */
+import type { Executor } from '../database.js';
+import type { Conversion, ConversionSource, ConversionStatus, ConversionUpdate, NewConversion } from '../tables/conversion.table.js';
+import { pageOffset, type Page, type PageRequest } from './pagination.js';
+
+/** Inserts unless the merchant already has this order id; undefined means "already recorded". */
+export async function insertConversionIfNew(db: Executor, conversion: NewConversion): Promise<Conversion | undefined> {
+  return db
+    .insertInto('conversion')
+    .values(conversion)
+    .onConflict((conflict) => conflict.columns(['merchant_id', 'order_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function findConversion(db: Executor, merchantId: string, conversionId: string): Promise<Conversion | undefined> {
+  return db.selectFrom('conversion').selectAll().where('merchant_id', '=', merchantId).where('id', '=', conversionId).executeTakeFirst();
+}
+
+export async function findConversionByOrder(db: Executor, merchantId: string, orderId: string): Promise<Conversion | undefined> {
+  return db.selectFrom('conversion').selectAll().where('merchant_id', '=', merchantId).where('order_id', '=', orderId).executeTakeFirst();
+}
+
+/** Reads the conversion and locks it until the transaction ends: every ledger change goes through here. */
+export async function lockConversion(db: Executor, merchantId: string, conversionId: string): Promise<Conversion | undefined> {
+  return db.selectFrom('conversion').selectAll().where('merchant_id', '=', merchantId).where('id', '=', conversionId).forUpdate().executeTakeFirst();
+}
+
+export async function updateConversion(db: Executor, merchantId: string, conversionId: string, changes: ConversionUpdate): Promise<Conversion> {
+  return db.updateTable('conversion').set(changes).where('merchant_id', '=', merchantId).where('id', '=', conversionId).returningAll().executeTakeFirstOrThrow();
+}
+
+export interface ConversionFilter {
+  campaignId?: string | undefined;
+  affiliateId?: string | undefined;
+  status?: ConversionStatus | undefined;
+  source?: ConversionSource | undefined;
+  dateFrom?: Date | undefined;
+  dateTo?: Date | undefined;
+}
+
+export async function listConversions(db: Executor, merchantId: string, filter: ConversionFilter, page: PageRequest): Promise<Page<Conversion>> {
+  let query = db.selectFrom('conversion').where('merchant_id', '=', merchantId);
+  if (filter.campaignId !== undefined) query = query.where('campaign_id', '=', filter.campaignId);
+  if (filter.affiliateId !== undefined) query = query.where('affiliate_id', '=', filter.affiliateId);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.source !== undefined) query = query.where('source', '=', filter.source);
+  if (filter.dateFrom !== undefined) query = query.where('created_at', '>=', filter.dateFrom);
+  if (filter.dateTo !== undefined) query = query.where('created_at', '<=', filter.dateTo);
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.perPage).offset(pageOffset(page)).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.total) };
+}
+
+/** Sum of current commissions in `currency` of sales in [from, until), rejected ones excluded. */
+export async function sumCommissionBetween(db: Executor, merchantId: string, currency: string, from: Date, until: Date): Promise<number> {
+  const row = await db.selectFrom('conversion')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('commission'), eb.lit(0)).as('total'))
+    .where('merchant_id', '=', merchantId)
+    .where('currency', '=', currency)
+    .where('status', '!=', 'rejected')
+    .where('created_at', '>=', from)
+    .where('created_at', '<', until)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/** How many non-rejected conversions the affiliate has in the campaign for sales in [from, until). */
+export async function countAffiliateConversionsBetween(
+  db: Executor,
+  scope: { merchantId: string; campaignId: string; affiliateId: string; from: Date; until: Date },
+): Promise<number> {
+  const row = await db.selectFrom('conversion')
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .where('merchant_id', '=', scope.merchantId)
+    .where('campaign_id', '=', scope.campaignId)
+    .where('affiliate_id', '=', scope.affiliateId)
+    .where('status', '!=', 'rejected')
+    .where('created_at', '>=', scope.from)
+    .where('created_at', '<', scope.until)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}

@@ -1,0 +1,49 @@
+/** @module The HTTP application: every route of SPEC §1–§12 behind one error handler. */
+import express, { Router, type Express } from 'express';
+import type { HubServices } from '../hub-services.js';
+import { createErrorHandler, notFoundHandler } from './error-handler.js';
+import { apiGate } from './middleware/api-gate.js';
+import { jsonBody } from './middleware/json-body.js';
+import { adminRoutes } from './routes/admin.routes.js';
+import { affiliateRoutes } from './routes/affiliate.routes.js';
+import { campaignRoutes } from './routes/campaign.routes.js';
+import { clickRoutes } from './routes/click.routes.js';
+import { conversionRoutes } from './routes/conversion.routes.js';
+import { linkRoutes } from './routes/link.routes.js';
+import { postbackRoutes } from './routes/postback.routes.js';
+import { redirectRoutes } from './routes/redirect.routes.js';
+import { systemRoutes } from './routes/system.routes.js';
+
+export function createApp(services: HubServices): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', services.config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      services.metrics.httpRequests.inc({ method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) });
+    });
+    next();
+  });
+
+  app.use(systemRoutes(services));
+  app.use(redirectRoutes(services));
+  app.use('/admin/v1', adminRoutes(services));
+  app.use('/api/postback', postbackRoutes(services));
+
+  const api = Router();
+  api.use(apiGate(services), jsonBody());
+  api.use('/campaigns', campaignRoutes(services));
+  api.use('/affiliates', affiliateRoutes(services));
+  api.use('/links', linkRoutes(services));
+  api.use('/clicks', clickRoutes(services));
+  api.use('/conversions', conversionRoutes(services));
+  app.use('/api/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(services.logger));
+  return app;
+}

@@ -1,0 +1,73 @@
+/**
+ * @module The one place where errors become HTTP responses: a SPEC §2 envelope, never a stack trace.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { HubError, UnavailableError, ValidationError, type ErrorCode } from '../contract/errors.js';
+import { isDatabaseUnavailable } from '../db/database-errors.js';
+import type { Logger } from '../lib/logger.js';
+
+export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+  invalid_request: 400,
+  invalid_signature: 400,
+  affiliate_not_approved: 400,
+  unauthorized: 401,
+  insufficient_permissions: 403,
+  earnings_limit_reached: 403,
+  not_found: 404,
+  duplicate: 409,
+  invalid_transition: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limit_exceeded: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+/** Errors raised by express's body parsers carry a `type`; translate the ones a client can cause. */
+function fromBodyParser(error: unknown): HubError | null {
+  const type = (error as { type?: unknown } | null)?.type;
+  switch (type) {
+    case 'entity.too.large':
+      return new HubError('payload_too_large', 'request body is larger than 1 MiB');
+    case 'entity.parse.failed':
+      return new ValidationError('request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HubError('unsupported_media_type', 'unsupported content encoding or charset; send UTF-8 JSON');
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new ValidationError('request body was cut short');
+    default:
+      return null;
+  }
+}
+
+export function toHubError(error: unknown): HubError {
+  if (error instanceof HubError) return error;
+  const fromParser = fromBodyParser(error);
+  if (fromParser) return fromParser;
+  if (isDatabaseUnavailable(error)) return new UnavailableError(undefined, { cause: error });
+  return new HubError('internal', 'internal error', { cause: error });
+}
+
+export function errorBody(error: HubError): { error: Record<string, unknown> } {
+  return { error: { code: error.code, message: error.message, ...error.extra } };
+}
+
+export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const hubError = toHubError(error);
+    const status = STATUS_BY_CODE[hubError.code];
+    if (status >= 500) {
+      const cause = hubError.code === 'internal' ? error : hubError.cause;
+      logger.error('request failed', { method: req.method, path: req.path, code: hubError.code, error: cause instanceof Error ? cause : String(cause) });
+    }
+    if (res.headersSent) return;
+    if (hubError.code === 'unavailable') res.setHeader('Retry-After', '5');
+    res.status(status).json(errorBody(hubError));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new HubError('not_found', `no route for ${req.method} ${req.path}`));
+};

@@ -1,0 +1,59 @@
+/**
+ * @module Everything a request handler or background worker needs, built once at start-up and
+ * passed down explicitly (no globals, no container).
+ */
+import type { Kysely } from 'kysely';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { createHubMetrics, type HubMetrics } from './http/metrics.js';
+import type { Clock } from './lib/clock.js';
+import { deriveKey } from './lib/hashing.js';
+import type { Logger } from './lib/logger.js';
+import { RateLimiter } from './lib/rate-limiter.js';
+
+export interface HubServices {
+  readonly config: Config;
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** HMAC key for personal data (emails, customer ids, IPs), derived from the master secret. */
+  readonly piiKey: Buffer;
+  /** AES-256-GCM key for provider secrets at rest, derived from the master secret. */
+  readonly encryptionKey: Buffer;
+  /** Bearer token of `/admin/v1`; null = the admin API is disabled. */
+  readonly adminToken: string | null;
+  readonly metrics: HubMetrics;
+  readonly limiters: {
+    readonly api: RateLimiter;
+    readonly postback: RateLimiter;
+    readonly clicks: RateLimiter;
+  };
+}
+
+const MINUTE = 60_000;
+
+export function createHubServices(input: {
+  config: Config;
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  secretKey: Buffer;
+  adminToken: string | null;
+}): HubServices {
+  const { config, clock } = input;
+  return Object.freeze({
+    config,
+    db: input.db,
+    clock,
+    logger: input.logger,
+    piiKey: deriveKey(input.secretKey, 'pii-hash'),
+    encryptionKey: deriveKey(input.secretKey, 'provider-secrets'),
+    adminToken: input.adminToken,
+    metrics: createHubMetrics(),
+    limiters: Object.freeze({
+      api: new RateLimiter({ limit: config.rateLimitPerMinute, windowMs: MINUTE, clock }),
+      postback: new RateLimiter({ limit: 100, windowMs: MINUTE, clock }),
+      clicks: new RateLimiter({ limit: 30, windowMs: MINUTE, clock }),
+    }),
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * @module The composition root: configuration → database → services → HTTP server, and the orderly
+ * way back down on SIGTERM.
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { resolveSecrets, type ResolvedSecrets } from './embedded-secrets.js';
+import { migrateToLatest } from './db/migrate.js';
+import { openDatabase, type OpenDatabase } from './db/open-database.js';
+import { createApp } from './http/create-app.js';
+import { createHubServices, type HubServices } from './hub-services.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import type { Logger } from './lib/logger.js';
+
+export interface RunningHub {
+  readonly services: HubServices;
+  readonly database: OpenDatabase;
+  readonly server: Server;
+  readonly url: string;
+  readonly secrets: ResolvedSecrets;
+  /** Stops accepting, finishes what is in flight, closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function startHub(config: Config, options: { logger: Logger; clock?: Clock }): Promise<RunningHub> {
+  const secrets = resolveSecrets(config);
+  const database = await openDatabase(config.database);
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const services = createHubServices({
+    config,
+    db: database.db,
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    secretKey: secrets.secretKey,
+    adminToken: secrets.adminToken,
+  });
+  const server = createApp(services).listen(config.port, config.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  let stopping: Promise<void> | null = null;
+  return {
+    services,
+    database,
+    server,
+    url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+    secrets,
+    stop() {
+      stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The start-up banner of SPEC §1, as lines of text. */
+export function bannerLines(hub: RunningHub, config: Config): string[] {
+  const lines = [
+    `conversion-hub is listening on ${config.publicUrl} (bound to ${config.host}:${(hub.server.address() as AddressInfo).port})`,
+    `database: ${hub.database.description}`,
+  ];
+  if (hub.database.backend !== 'postgres') {
+    lines.push(
+      '  The embedded database survives a crash of this process, but not a crash of the operating system or a power',
+      '  loss (it does not fsync). For production, and for any money that matters, set DATABASE_URL to PostgreSQL.',
+    );
+  }
+  if (hub.secrets.generatedAdminToken) {
+    const { token, storedIn } = hub.secrets.generatedAdminToken;
+    lines.push(`admin token (shown once${storedIn ? `, kept in ${storedIn}` : ''}): ${token}`);
+  } else if (hub.secrets.adminToken === null) {
+    lines.push('admin API: disabled (set HUB_ADMIN_TOKEN to enable /admin/v1)');
+  } else {
+    lines.push('admin API: enabled at /admin/v1');
+  }
+  return lines;
+}

@@ -1,0 +1,82 @@
+/**
+ * A whole hub for one test file: a fresh database on this project's backend, the real express app
+ * listening on a loopback port, a manual clock, and helpers that speak to it over HTTP.
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import supertest from 'supertest';
+import { readConfig, type Config } from '../../src/config.js';
+import { createApp } from '../../src/http/create-app.js';
+import { createHubServices, type HubServices } from '../../src/hub-services.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestHub {
+  readonly services: HubServices;
+  readonly database: TestDatabase;
+  readonly clock: ManualClock;
+  readonly url: string;
+  /** supertest bound to the listening server. */
+  readonly http: ReturnType<typeof supertest>;
+  close(): Promise<void>;
+}
+
+export interface TestHubOptions {
+  environment?: Record<string, string>;
+  start?: Date;
+}
+
+export async function createTestHub(options: TestHubOptions = {}): Promise<TestHub> {
+  const database = await createTestDatabase();
+  const clock = new ManualClock(options.start ?? new Date('2026-03-10T12:00:00.000Z'));
+  const config: Config = readConfig({ HUB_PUBLIC_URL: 'https://hub.test', ...options.environment, DATABASE_URL: 'memory://' });
+  const services = createHubServices({ config, db: database.db, clock, logger: silentLogger, secretKey: randomBytes(32), adminToken: ADMIN_TOKEN });
+  const server: Server = createApp(services).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    services,
+    database,
+    clock,
+    url,
+    http: supertest(url),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}
+
+export interface TestMerchant {
+  id: string;
+  writeKey: string;
+  readKey: string;
+}
+
+export async function createMerchant(hub: TestHub, body: Record<string, unknown> = {}): Promise<TestMerchant> {
+  const response = await hub.http.post('/admin/v1/merchants').set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+    .send({ name: 'Acme Store', ...body }).expect(201);
+  const data = response.body.data as { id: string; apiKeys: { write: string; read: string } };
+  return { id: data.id, writeKey: data.apiKeys.write, readKey: data.apiKeys.read };
+}
+
+/** A campaign, an approved affiliate in it, and their ids. */
+export async function createCampaignWithAffiliate(
+  hub: TestHub,
+  merchant: TestMerchant,
+  campaign: Record<string, unknown> = {},
+  affiliate: Record<string, unknown> = {},
+): Promise<{ campaignId: string; affiliateId: string }> {
+  const campaignResponse = await hub.http.post('/api/v1/campaigns').set('Authorization', `Bearer ${merchant.writeKey}`)
+    .send({ name: 'Spring launch', currency: 'USD', commission: { type: 'percent', rate: 20 }, ...campaign }).expect(201);
+  const campaignId = (campaignResponse.body.data as { id: string }).id;
+  const affiliateResponse = await hub.http.post('/api/v1/affiliates').set('Authorization', `Bearer ${merchant.writeKey}`)
+    .send({ name: 'Ada Affiliate', email: 'ada@affiliates.test', campaignId, ...affiliate }).expect(201);
+  return { campaignId, affiliateId: (affiliateResponse.body.data as { id: string }).id };
+}
