@@ -18,7 +18,7 @@ export interface AttributionHints {
 export type AttributionProblem = 'unknown_click' | 'click_in_other_campaign' | 'no_click_in_window' | 'unknown_affiliate';
 
 export type AttributionOutcome =
-  | { attributed: true; affiliateId: string; clickId: string | null; visitorId: string | null; trace: string[] }
+  | { attributed: true; affiliateId: string; clickId: string | null; visitorId: string | null; trace: string[]; problems: AttributionProblem[] }
   | { attributed: false; problems: AttributionProblem[]; trace: string[] };
 
 export async function attributeSale(
@@ -40,7 +40,7 @@ export async function attributeSale(
       problems.push('click_in_other_campaign');
     } else {
       trace.push(`${source} click_id=${click.id} → click ${click.id} → affiliate ${click.affiliate_id} in ${campaign.id}`);
-      return { attributed: true, affiliateId: click.affiliate_id, clickId: click.id, visitorId: hints.visitorId ?? click.visitor_id, trace };
+      return { attributed: true, affiliateId: click.affiliate_id, clickId: click.id, visitorId: hints.visitorId ?? click.visitor_id, trace, problems };
     }
   }
 
@@ -54,7 +54,7 @@ export async function attributeSale(
     });
     if (click) {
       trace.push(`${source} visitor_id=${hints.visitorId} → latest click ${click.id} within ${campaign.cookie_window_days} days → affiliate ${click.affiliate_id} in ${campaign.id}`);
-      return { attributed: true, affiliateId: click.affiliate_id, clickId: click.id, visitorId: hints.visitorId, trace };
+      return { attributed: true, affiliateId: click.affiliate_id, clickId: click.id, visitorId: hints.visitorId, trace, problems };
     }
     trace.push(`${source} visitor_id=${hints.visitorId} → no click in ${campaign.id} within the ${campaign.cookie_window_days}-day cookie window before the sale`);
     problems.push('no_click_in_window');
@@ -64,7 +64,7 @@ export async function attributeSale(
     const affiliate = await findAffiliate(db, merchantId, hints.affiliateId);
     if (affiliate) {
       trace.push(`${source} affiliateId=${affiliate.id} → affiliate ${affiliate.id} in ${campaign.id}`);
-      return { attributed: true, affiliateId: affiliate.id, clickId: null, visitorId: hints.visitorId, trace };
+      return { attributed: true, affiliateId: affiliate.id, clickId: null, visitorId: hints.visitorId, trace, problems };
     }
     trace.push(`${source} affiliateId=${hints.affiliateId} → no such affiliate`);
     problems.push('unknown_affiliate');

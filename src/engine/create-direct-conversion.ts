@@ -51,7 +51,10 @@ export async function createDirectConversion(trx: Executor, request: DirectConve
     hints: { clickId: request.clickId, visitorId: request.visitorId, affiliateId: request.affiliateId },
     saleTime: now,
   });
-  if (!attribution.attributed) throw attributionError(attribution.problems, request, campaign.cookie_window_days);
+  // A click id that does not exist is a client error even when another hint would attribute the sale.
+  if (!attribution.attributed || attribution.problems.includes('unknown_click')) {
+    throw attributionError(attribution.problems, request, campaign.cookie_window_days);
+  }
   const affiliate = await findAffiliate(trx, request.merchantId, attribution.affiliateId);
   if (!affiliate) throw new NotFoundError('affiliate');
   const enrollment = await findEnrollment(trx, request.merchantId, affiliate.id, campaign.id);

@@ -43,5 +43,8 @@ export function pageRequest(query: { page?: number | undefined; perPage?: number
   return { page: query.page ?? 1, perPage: query.perPage ?? 50 };
 }
 
+/** An email address, surrounding spaces forgiven. */
+export const emailField = z.string().trim().max(320, 'must be at most 320 characters').pipe(z.email({ error: 'must be an email address' }));
+
 export const metadataField = z.record(z.string(), z.unknown()).refine((value) => JSON.stringify(value).length <= 16_384,
   'must be at most 16 KiB of JSON');

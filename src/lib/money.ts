@@ -21,7 +21,8 @@ const DECIMAL_PATTERN = /^(\d+)(?:\.(\d+))?$/;
 export function parseMajorAmount(input: unknown, currency: string): ParseAmountResult {
   const exponent = currencyExponent(currency);
   const result = parseScaledDecimal(input, exponent, MAX_MINOR_AMOUNT);
-  if (result.ok || !result.tooManyDecimals) return result.ok ? { ok: true, minor: result.value } : result;
+  if (result.ok) return { ok: true, minor: result.value };
+  if (!result.tooManyDecimals) return { ok: false, message: result.message };
   return {
     ok: false,
     message: exponent === 0

@@ -80,3 +80,20 @@ export async function createCampaignWithAffiliate(
     .send({ name: 'Ada Affiliate', email: 'ada@affiliates.test', campaignId, ...affiliate }).expect(201);
   return { campaignId, affiliateId: (affiliateResponse.body.data as { id: string }).id };
 }
+
+/** supertest requests carrying one API key. */
+export function apiClient(hub: TestHub, key: string) {
+  const auth = `Bearer ${key}`;
+  return {
+    get: (path: string) => hub.http.get(path).set('Authorization', auth),
+    post: (path: string, body?: unknown) => hub.http.post(path).set('Authorization', auth).send(body as object),
+    patch: (path: string, body?: unknown) => hub.http.patch(path).set('Authorization', auth).send(body as object),
+    delete: (path: string) => hub.http.delete(path).set('Authorization', auth),
+  };
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;
+
+export function adminClient(hub: TestHub) {
+  return apiClient(hub, ADMIN_TOKEN);
+}

@@ -17,14 +17,14 @@ import { newId } from '../../lib/ids.js';
 import { merchantAuth, requireWriteScope } from '../middleware/authenticate.js';
 import { presentAffiliate } from '../presenters/affiliate.presenter.js';
 import { sendData, sendList } from '../responses.js';
-import { idField, nameField, pageQueryFields, pageRequest } from '../schemas.js';
+import { emailField, idField, nameField, pageQueryFields, pageRequest } from '../schemas.js';
 import { parseOrThrow, pathParameter } from '../validation.js';
 
 const statusField = z.enum(['approved', 'pending', 'rejected']);
 
 const createBody = z.strictObject({
   name: nameField,
-  email: z.email({ error: 'must be an email address' }).max(320),
+  email: emailField,
   campaignId: idField,
   status: statusField.optional(),
 });

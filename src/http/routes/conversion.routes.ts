@@ -12,7 +12,7 @@ import type { HubServices } from '../../hub-services.js';
 import { merchantAuth, requireWriteScope } from '../middleware/authenticate.js';
 import { presentConversion } from '../presenters/conversion.presenter.js';
 import { sendData, sendList } from '../responses.js';
-import { amountField, currencyField, idField, instantField, metadataField, pageQueryFields, pageRequest } from '../schemas.js';
+import { amountField, emailField, currencyField, idField, instantField, metadataField, pageQueryFields, pageRequest } from '../schemas.js';
 import { parseOrThrow, pathParameter } from '../validation.js';
 
 export const orderIdField = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
@@ -25,7 +25,7 @@ const createBody = z.strictObject({
   amount: amountField,
   currency: currencyField.optional(),
   orderId: orderIdField,
-  customerEmail: z.email({ error: 'must be an email address' }).max(320).optional(),
+  customerEmail: emailField.optional(),
   eventType: z.enum(['sale', 'lead', 'signup', 'trial']).optional(),
   metadata: metadataField.optional(),
 }).refine((body) => body.affiliateId !== undefined || body.clickId !== undefined || body.visitorId !== undefined,
