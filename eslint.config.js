@@ -21,6 +21,22 @@ export default tseslint.config(
     },
   },
   {
+    // Migrations are frozen against Kysely<any> on purpose: they must not follow today's schema types.
+    files: ['src/db/migrations/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // supertest and fetch hand back JSON as `any`; tests assert its shape at run time instead.
+    files: ['test/**/*.ts', 'adapters/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
     files: ['eslint.config.js', 'vitest.config.ts'],
     ...tseslint.configs.disableTypeChecked,
   },

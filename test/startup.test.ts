@@ -25,7 +25,7 @@ afterAll(() => {
 
 /** The database setting of this project's backend, for a hub started from configuration. */
 async function databaseEnvironment(): Promise<{ environment: Record<string, string>; cleanUp: () => Promise<void> }> {
-  if (TEST_BACKEND === 'pglite') return { environment: { HUB_DATA_DIR: temporaryDirectory() }, cleanUp: async () => undefined };
+  if (TEST_BACKEND === 'pglite') return { environment: { HUB_DATA_DIR: temporaryDirectory() }, cleanUp: () => Promise.resolve() };
   const database = await createTestDatabase();
   await database.db.destroy();
   return {

@@ -57,10 +57,7 @@ function openPostgres(url: string, poolSize: number): OpenDatabase {
     // Fail fast when the server is gone so a webhook gets a 503 (and is retried) instead of hanging.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
+    types: { getTypeParser: hubTypeParser as typeof pg.types.getTypeParser },
   });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
@@ -72,6 +69,11 @@ function openPostgres(url: string, poolSize: number): OpenDatabase {
     concurrency: poolSize,
     close: () => db.destroy(),
   };
+}
+
+function hubTypeParser(oid: number, format?: 'text' | 'binary'): (text: string) => unknown {
+  if (oid === INT8_OID) return parseInt8;
+  return pg.types.getTypeParser(oid, format) as (text: string) => unknown;
 }
 
 function redactUrl(url: string): string {

@@ -5,7 +5,6 @@ import {
   createCampaignWithAffiliate,
   createMerchant,
   createTestHub,
-  type ApiClient,
   type TestHub,
 } from '../helpers/test-hub.js';
 

@@ -21,7 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`The postgres test project needs PostgreSQL at ${adminDatabaseUrl()} (set TEST_DATABASE_URL, or run only the embedded backend with HUB_TEST_BACKENDS=pglite): ${(error as Error).message}`);
+    throw new Error(`The postgres test project needs PostgreSQL at ${adminDatabaseUrl()} (set TEST_DATABASE_URL, or run only the embedded backend with HUB_TEST_BACKENDS=pglite): ${(error as Error).message}`, { cause: error });
   }
   await dropStaleTestDatabases(admin);
   await admin.query(`create database "${template}"`);
