@@ -4,14 +4,19 @@
  */
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
+import type { AdapterIo } from './contract/provider-adapter.js';
 import type { Database } from './db/database.js';
+import { ConnectionDirectory } from './engine/connection-directory.js';
+import { EventProcessor, type EventProcessorOptions } from './engine/event-processor.js';
+import type { AdapterRegistry, PipelineDependencies } from './engine/pipeline.js';
+import { countQueuedEvents } from './db/repositories/inbound-event.repository.js';
 import { createHubMetrics, type HubMetrics } from './http/metrics.js';
 import type { Clock } from './lib/clock.js';
 import { deriveKey } from './lib/hashing.js';
 import type { Logger } from './lib/logger.js';
 import { RateLimiter } from './lib/rate-limiter.js';
 
-export interface HubServices {
+export interface HubServices extends PipelineDependencies {
   readonly config: Config;
   readonly db: Kysely<Database>;
   readonly clock: Clock;
@@ -28,6 +33,7 @@ export interface HubServices {
     readonly postback: RateLimiter;
     readonly clicks: RateLimiter;
   };
+  readonly processor: EventProcessor;
 }
 
 const MINUTE = 60_000;
@@ -39,21 +45,34 @@ export function createHubServices(input: {
   logger: Logger;
   secretKey: Buffer;
   adminToken: string | null;
+  adapters: AdapterRegistry;
+  io: AdapterIo;
+  processorOptions?: Partial<EventProcessorOptions>;
 }): HubServices {
-  const { config, clock } = input;
-  return Object.freeze({
-    config,
-    db: input.db,
+  const { config, clock, db } = input;
+  const encryptionKey = deriveKey(input.secretKey, 'provider-secrets');
+  const metrics = createHubMetrics();
+  const pipeline: PipelineDependencies = {
+    db,
     clock,
     logger: input.logger,
     piiKey: deriveKey(input.secretKey, 'pii-hash'),
-    encryptionKey: deriveKey(input.secretKey, 'provider-secrets'),
+    adapters: input.adapters,
+    connections: new ConnectionDirectory({ db, encryptionKey }),
+    io: input.io,
+    metrics,
+  };
+  metrics.setQueueDepthReader(() => countQueuedEvents(db));
+  return Object.freeze({
+    ...pipeline,
+    config,
+    encryptionKey,
     adminToken: input.adminToken,
-    metrics: createHubMetrics(),
     limiters: Object.freeze({
       api: new RateLimiter({ limit: config.rateLimitPerMinute, windowMs: MINUTE, clock }),
       postback: new RateLimiter({ limit: 100, windowMs: MINUTE, clock }),
       clicks: new RateLimiter({ limit: 30, windowMs: MINUTE, clock }),
     }),
+    processor: new EventProcessor(pipeline, input.processorOptions),
   });
 }

@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { resolveSecrets, type ResolvedSecrets } from './embedded-secrets.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type OpenDatabase } from './db/open-database.js';
+import { createAdapters } from '../adapters/index.js';
 import { createApp } from './http/create-app.js';
 import { createHubServices, type HubServices } from './hub-services.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -33,16 +34,23 @@ export async function startHub(config: Config, options: { logger: Logger; clock?
     await database.close();
     throw error;
   }
+  const clock = options.clock ?? systemClock;
+  const io = { fetch: globalThis.fetch, clock };
   const services = createHubServices({
     config,
     db: database.db,
-    clock: options.clock ?? systemClock,
+    clock,
     logger: options.logger,
     secretKey: secrets.secretKey,
     adminToken: secrets.adminToken,
+    adapters: createAdapters({ io }),
+    io,
+    // The embedded database has one session: one event at a time. PostgreSQL takes several workers.
+    processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1 },
   });
   const server = createApp(services).listen(config.port, config.host);
   await once(server, 'listening');
+  services.processor.start();
   const { port } = server.address() as AddressInfo;
   let stopping: Promise<void> | null = null;
   return {
@@ -56,6 +64,8 @@ export async function startHub(config: Config, options: { logger: Logger; clock?
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
+        // Finish the event being processed, then let go of the database.
+        await services.processor.stop();
         await database.close();
       })();
       return stopping;

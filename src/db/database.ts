@@ -4,11 +4,15 @@ import type { AffiliateTable } from './tables/affiliate.table.js';
 import type { ApiKeyTable } from './tables/api-key.table.js';
 import type { CampaignTable } from './tables/campaign.table.js';
 import type { ClickTable } from './tables/click.table.js';
+import type { ConnectionTable } from './tables/connection.table.js';
 import type { ConversionAdjustmentTable } from './tables/conversion-adjustment.table.js';
 import type { ConversionTable } from './tables/conversion.table.js';
 import type { EnrollmentTable } from './tables/enrollment.table.js';
+import type { InboundEventTable } from './tables/inbound-event.table.js';
 import type { LinkTable } from './tables/link.table.js';
 import type { MerchantTable } from './tables/merchant.table.js';
+import type { OrderFactTable } from './tables/order-fact.table.js';
+import type { OrderReferenceTable } from './tables/order-reference.table.js';
 
 export interface Database {
   merchant: MerchantTable;
@@ -20,6 +24,10 @@ export interface Database {
   click: ClickTable;
   conversion: ConversionTable;
   conversion_adjustment: ConversionAdjustmentTable;
+  connection: ConnectionTable;
+  inbound_event: InboundEventTable;
+  order_reference: OrderReferenceTable;
+  order_fact: OrderFactTable;
 }
 
 /** What repository functions take first: the database or an open transaction. */

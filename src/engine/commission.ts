@@ -37,6 +37,8 @@ export interface CommissionInput {
 
 export interface CommissionResult {
   commission: number;
+  /** The percent rate applied (basis points), null for flat: re-used if the sale's amounts are re-itemised. */
+  rateBasisPoints: number | null;
   /** Set when the rule cannot apply, e.g. a flat amount in another currency than the sale's. */
   statusReason: 'currency_mismatch' | null;
 }
@@ -45,13 +47,15 @@ export function computeCommission(input: CommissionInput): CommissionResult {
   const { rule } = input;
   switch (rule.type) {
     case 'percent':
-      return { commission: percentOfMinor(input.baseAmount, rule.rateBasisPoints), statusReason: null };
-    case 'tiered':
-      return { commission: percentOfMinor(input.baseAmount, tierRateBasisPoints(rule.tiers, input.monthlyConversionCount)), statusReason: null };
+      return { commission: percentOfMinor(input.baseAmount, rule.rateBasisPoints), rateBasisPoints: rule.rateBasisPoints, statusReason: null };
+    case 'tiered': {
+      const rate = tierRateBasisPoints(rule.tiers, input.monthlyConversionCount);
+      return { commission: percentOfMinor(input.baseAmount, rate), rateBasisPoints: rate, statusReason: null };
+    }
     case 'flat':
       // A flat amount is money of the campaign's currency; converting it would need an exchange rate we do not have.
-      if (input.saleCurrency !== input.campaignCurrency) return { commission: 0, statusReason: 'currency_mismatch' };
-      return { commission: rule.amountMinor, statusReason: null };
+      if (input.saleCurrency !== input.campaignCurrency) return { commission: 0, rateBasisPoints: null, statusReason: 'currency_mismatch' };
+      return { commission: rule.amountMinor, rateBasisPoints: null, statusReason: null };
   }
 }
 

@@ -82,6 +82,7 @@ export async function createDirectConversion(trx: Executor, request: DirectConve
     customerHash: customerEmailHash ?? (request.customerId ? hashPersonalData(piiKey, request.customerId) : null),
     customerEmailHash,
     subscriptionId: null,
+    amountsPrecedence: 0,
     whenOverCap: 'refuse',
   }, now);
 }

@@ -49,6 +49,8 @@ export interface ConversionDraft {
   /** Keyed hash of the customer's email, compared with the affiliate's for self-referral. */
   customerEmailHash: string | null;
   subscriptionId: string | null;
+  /** How itemised `amounts` are (see SaleRecord.amountsPrecedence); 0 for API and postback. */
+  amountsPrecedence: number;
   /** Over the merchant's monthly cap: the API refuses (403); webhooks record the conversion rejected. */
   whenOverCap: 'refuse' | 'record_rejected';
 }
@@ -70,7 +72,7 @@ export async function recordConversion(trx: Executor, draft: ConversionDraft, no
   const monthlyConversionCount = tiered
     ? (await countAffiliateConversionsBetween(trx, { merchantId: draft.merchantId, campaignId: campaign.id, affiliateId: draft.affiliate.id, ...month })) + 1
     : 1;
-  const { commission, statusReason: commissionReason } = computeCommission({
+  const { commission, rateBasisPoints, statusReason: commissionReason } = computeCommission({
     rule: campaign.commission,
     baseAmount: commissionBaseAmount(campaign.commission_base, draft.amounts),
     saleCurrency: draft.currency,
@@ -121,6 +123,9 @@ export async function recordConversion(trx: Executor, draft: ConversionDraft, no
     status_reason: statusReason,
     status_before_reversal: null,
     metadata: JSON.stringify(draft.metadata),
+    amounts_precedence: draft.amountsPrecedence,
+    commission_rate_basis_points: rateBasisPoints,
+    charged_back: false,
     customer_hash: draft.customerHash,
     subscription_id: draft.subscriptionId,
     created_at: draft.occurredAt,

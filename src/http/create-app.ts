@@ -8,11 +8,14 @@ import { adminRoutes } from './routes/admin.routes.js';
 import { affiliateRoutes } from './routes/affiliate.routes.js';
 import { campaignRoutes } from './routes/campaign.routes.js';
 import { clickRoutes } from './routes/click.routes.js';
+import { connectionRoutes } from './routes/connection.routes.js';
 import { conversionRoutes } from './routes/conversion.routes.js';
+import { eventRoutes } from './routes/event.routes.js';
 import { linkRoutes } from './routes/link.routes.js';
 import { postbackRoutes } from './routes/postback.routes.js';
 import { redirectRoutes } from './routes/redirect.routes.js';
 import { systemRoutes } from './routes/system.routes.js';
+import { webhookRoutes } from './routes/webhook.routes.js';
 
 export function createApp(services: HubServices): Express {
   const app = express();
@@ -31,6 +34,7 @@ export function createApp(services: HubServices): Express {
 
   app.use(systemRoutes(services));
   app.use(redirectRoutes(services));
+  app.use(webhookRoutes(services));
   app.use('/admin/v1', adminRoutes(services));
   app.use('/api/postback', postbackRoutes(services));
 
@@ -41,6 +45,8 @@ export function createApp(services: HubServices): Express {
   api.use('/links', linkRoutes(services));
   api.use('/clicks', clickRoutes(services));
   api.use('/conversions', conversionRoutes(services));
+  api.use('/connections', connectionRoutes(services));
+  api.use('/events', eventRoutes(services));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/create-app.js';
 import { snapshotDatabase } from '../helpers/database-snapshot.js';
 import { listRoutes } from '../helpers/list-routes.js';
+import { sendStripeEvent, STRIPE_SECRET, stripeFixture } from '../helpers/stripe.js';
 import { apiClient, createCampaignWithAffiliate, createMerchant, createTestHub, type ApiClient, type TestHub } from '../helpers/test-hub.js';
 
 interface ForeignIds {
@@ -16,6 +17,8 @@ interface ForeignIds {
   linkCode: string;
   clickId: string;
   conversionId: string;
+  connectionId: string;
+  eventId: string;
 }
 
 async function seedMerchant(hub: TestHub): Promise<{ api: ApiClient; ids: ForeignIds; writeKey: string }> {
@@ -25,7 +28,13 @@ async function seedMerchant(hub: TestHub): Promise<{ api: ApiClient; ids: Foreig
   const link = (await api.post('/api/v1/links', { campaignId, affiliateId, destinationUrl: 'https://shop.test/' }).expect(201)).body.data as { id: string; code: string };
   const click = (await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201)).body.data as { clickId: string };
   const conversion = (await api.post('/api/v1/conversions', { campaignId, affiliateId, amount: 10, orderId: `iso-${campaignId}` }).expect(201)).body.data as { id: string };
-  return { api, writeKey: merchant.writeKey, ids: { campaignId, affiliateId, linkId: link.id, linkCode: link.code, clickId: click.clickId, conversionId: conversion.id } };
+  const connection = (await api.post('/api/v1/connections', { provider: 'stripe', campaignId, secrets: [STRIPE_SECRET] }).expect(201)).body.data as { id: string };
+  const event = (await sendStripeEvent(hub, connection.id, { ...stripeFixture('customer.subscription.deleted.1'), id: `evt_${campaignId}` }).expect(200)).body as { eventId: string };
+  return {
+    api,
+    writeKey: merchant.writeKey,
+    ids: { campaignId, affiliateId, linkId: link.id, linkCode: link.code, clickId: click.clickId, conversionId: conversion.id, connectionId: connection.id, eventId: event.eventId },
+  };
 }
 
 describe('tenant isolation', () => {
@@ -49,6 +58,11 @@ describe('tenant isolation', () => {
     'GET /api/v1/clicks/:clickId': (api, foreign) => api.get(`/api/v1/clicks/${foreign.clickId}`),
     'GET /api/v1/conversions/:conversionId': (api, foreign) => api.get(`/api/v1/conversions/${foreign.conversionId}`),
     'PATCH /api/v1/conversions/:conversionId': (api, foreign) => api.patch(`/api/v1/conversions/${foreign.conversionId}`, { status: 'rejected' }),
+    'GET /api/v1/connections/:connectionId': (api, foreign) => api.get(`/api/v1/connections/${foreign.connectionId}`),
+    'PATCH /api/v1/connections/:connectionId': (api, foreign) => api.patch(`/api/v1/connections/${foreign.connectionId}`, { secrets: ['whsec_attacker'] }),
+    'DELETE /api/v1/connections/:connectionId': (api, foreign) => api.delete(`/api/v1/connections/${foreign.connectionId}`),
+    'GET /api/v1/events/:eventId': (api, foreign) => api.get(`/api/v1/events/${foreign.eventId}`),
+    'POST /api/v1/events/:eventId/replay': (api, foreign) => api.post(`/api/v1/events/${foreign.eventId}/replay`),
   };
 
   it('walks every parameterised /api/v1 route of the app', () => {
@@ -61,7 +75,10 @@ describe('tenant isolation', () => {
     if (!send) throw new Error(`no request for ${route}`);
     const before = await snapshotDatabase(hub.services.db);
     const foreign = await send(mine.api, theirs);
-    const missing = await send(mine.api, { campaignId: 'camp_missing', affiliateId: 'aff_missing', linkId: 'lnk_missing', linkCode: 'missing', clickId: 'clk_missing', conversionId: 'conv_missing' });
+    const missing = await send(mine.api, {
+      campaignId: 'camp_missing', affiliateId: 'aff_missing', linkId: 'lnk_missing', linkCode: 'missing', clickId: 'clk_missing',
+      conversionId: 'conv_missing', connectionId: 'con_missing', eventId: 'ev_missing',
+    });
     expect(foreign.status).toBe(404);
     expect(foreign.body.error.code).toBe('not_found');
     expect({ status: foreign.status, body: foreign.body }).toEqual({ status: missing.status, body: missing.body });
@@ -79,6 +96,8 @@ describe('tenant isolation', () => {
     ['POST /api/v1/conversions with a foreign campaignId', (api: ApiClient) => api.post('/api/v1/conversions', { campaignId: theirs.campaignId, affiliateId: mine.ids.affiliateId, amount: 1, orderId: 'f1' })],
     ['POST /api/v1/conversions with a foreign affiliateId', (api: ApiClient) => api.post('/api/v1/conversions', { campaignId: mine.ids.campaignId, affiliateId: theirs.affiliateId, amount: 1, orderId: 'f2' })],
     ['POST /api/v1/conversions with a foreign clickId', (api: ApiClient) => api.post('/api/v1/conversions', { campaignId: mine.ids.campaignId, clickId: theirs.clickId, amount: 1, orderId: 'f3' })],
+    ['POST /api/v1/connections with a foreign campaignId', (api: ApiClient) => api.post('/api/v1/connections', { provider: 'stripe', campaignId: theirs.campaignId, secrets: ['whsec_x'] })],
+    ['PATCH /api/v1/connections/:own with a foreign campaignId', (api: ApiClient) => api.patch(`/api/v1/connections/${mine.ids.connectionId}`, { campaignId: theirs.campaignId })],
   ])('%s answers 404 and changes nothing', async (_label, send) => {
     const before = await snapshotDatabase(hub.services.db);
     const response = await send(mine.api);
@@ -94,7 +113,8 @@ describe('tenant isolation', () => {
 
   it('never lists another merchant’s objects, even when filtering by their ids', async () => {
     for (const path of [
-      '/api/v1/campaigns', '/api/v1/affiliates', '/api/v1/links', '/api/v1/clicks', '/api/v1/conversions',
+      '/api/v1/campaigns', '/api/v1/affiliates', '/api/v1/links', '/api/v1/clicks', '/api/v1/conversions', '/api/v1/connections', '/api/v1/events',
+      `/api/v1/events?connectionId=${theirs.connectionId}`,
       `/api/v1/affiliates?campaignId=${theirs.campaignId}`, `/api/v1/links?affiliateId=${theirs.affiliateId}`,
       `/api/v1/clicks?campaignId=${theirs.campaignId}`, `/api/v1/conversions?campaignId=${theirs.campaignId}`,
     ]) {

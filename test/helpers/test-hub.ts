@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { readConfig, type Config } from '../../src/config.js';
+import { createAdapters } from '../../adapters/index.js';
 import { createApp } from '../../src/http/create-app.js';
 import { createHubServices, type HubServices } from '../../src/hub-services.js';
 import { ManualClock } from '../../src/lib/clock.js';
@@ -29,15 +30,22 @@ export interface TestHub {
 export interface TestHubOptions {
   environment?: Record<string, string>;
   start?: Date;
+  /** Run the background event worker (default true); tests that step processing by hand turn it off. */
+  processInBackground?: boolean;
 }
 
 export async function createTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const database = await createTestDatabase();
   const clock = new ManualClock(options.start ?? new Date('2026-03-10T12:00:00.000Z'));
   const config: Config = readConfig({ HUB_PUBLIC_URL: 'https://hub.test', ...options.environment, DATABASE_URL: 'memory://' });
-  const services = createHubServices({ config, db: database.db, clock, logger: silentLogger, secretKey: randomBytes(32), adminToken: ADMIN_TOKEN });
+  const io = { fetch: globalThis.fetch, clock };
+  const services = createHubServices({
+    config, db: database.db, clock, logger: silentLogger, secretKey: randomBytes(32), adminToken: ADMIN_TOKEN,
+    adapters: createAdapters({ io }), io, processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1, pollIntervalMs: 20 },
+  });
   const server: Server = createApp(services).listen(0, '127.0.0.1');
   await once(server, 'listening');
+  if (options.processInBackground ?? true) services.processor.start();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     services,
@@ -48,6 +56,7 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.processor.stop();
       await database.close();
     },
   };

@@ -23,19 +23,19 @@ describe('commission base', () => {
 describe('computeCommission', () => {
   const base = { saleCurrency: 'USD', campaignCurrency: 'USD', monthlyConversionCount: 1 };
   it('percent rounds half away from zero to the minor unit', () => {
-    expect(computeCommission({ ...base, rule: { type: 'percent', rateBasisPoints: 1250 }, baseAmount: 1002 })).toEqual({ commission: 125, statusReason: null });
-    expect(computeCommission({ ...base, rule: { type: 'percent', rateBasisPoints: 1250 }, baseAmount: 1004 })).toEqual({ commission: 126, statusReason: null });
+    expect(computeCommission({ ...base, rule: { type: 'percent', rateBasisPoints: 1250 }, baseAmount: 1002 })).toEqual({ commission: 125, rateBasisPoints: 1250, statusReason: null });
+    expect(computeCommission({ ...base, rule: { type: 'percent', rateBasisPoints: 1250 }, baseAmount: 1004 })).toEqual({ commission: 126, rateBasisPoints: 1250, statusReason: null });
   });
   it('percent of a zero-decimal and a three-decimal currency', () => {
     expect(computeCommission({ ...base, saleCurrency: 'JPY', campaignCurrency: 'JPY', rule: { type: 'percent', rateBasisPoints: 1500 }, baseAmount: 4990 }).commission).toBe(749);
     expect(computeCommission({ ...base, saleCurrency: 'KWD', campaignCurrency: 'KWD', rule: { type: 'percent', rateBasisPoints: 1500 }, baseAmount: 12345 }).commission).toBe(1852);
   });
   it('flat is the campaign amount, whatever the sale', () => {
-    expect(computeCommission({ ...base, rule: { type: 'flat', amountMinor: 500 }, baseAmount: 10 })).toEqual({ commission: 500, statusReason: null });
+    expect(computeCommission({ ...base, rule: { type: 'flat', amountMinor: 500 }, baseAmount: 10 })).toEqual({ commission: 500, rateBasisPoints: null, statusReason: null });
   });
   it('flat in another currency than the sale earns nothing and says why', () => {
     expect(computeCommission({ ...base, saleCurrency: 'EUR', rule: { type: 'flat', amountMinor: 500 }, baseAmount: 10000 }))
-      .toEqual({ commission: 0, statusReason: 'currency_mismatch' });
+      .toEqual({ commission: 0, rateBasisPoints: null, statusReason: 'currency_mismatch' });
   });
   it('tiered takes the rate of the highest tier reached', () => {
     const tiers = [{ from: 1, rateBasisPoints: 2000 }, { from: 11, rateBasisPoints: 2500 }, { from: 50, rateBasisPoints: 3000 }];

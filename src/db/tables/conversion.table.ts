@@ -37,6 +37,12 @@ export interface ConversionTable {
   /** Keyed hash of the customer's email or processor customer id. */
   customer_hash: string | null;
   subscription_id: string | null;
+  /** How itemised the amounts are; a more detailed report of the same sale replaces less detailed ones. */
+  amounts_precedence: ColumnType<number, number | undefined, number>;
+  /** The percent rate (basis points) C0 was computed with; null for flat commissions. */
+  commission_rate_basis_points: number | null;
+  /** A lost dispute (not won back) currently holds the commission at zero. */
+  charged_back: ColumnType<boolean, boolean | undefined, boolean>;
   /** When the sale happened. */
   created_at: Date;
   /** When the hub recorded it. */

@@ -1,0 +1,50 @@
+/**
+ * @module The Stripe adapter (providers.md §1): signed JSON events, deduplicated on `event.id`,
+ * mapped to sales, refunds, disputes and invoice links.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../../src/contract/errors.js';
+import type { AdapterFactoryOptions, ProviderAdapter, StoredEvent } from '../../src/contract/provider-adapter.js';
+import type { ConnectionContext, WebhookDelivery } from '../../src/contract/webhook-delivery.js';
+import { safeParseJson } from '../../src/lib/safe-parse-json.js';
+import { mapStripeEvent } from './map-stripe-event.js';
+import { stripeEventSchema, type StripeEvent } from './stripe-schema.js';
+import { verifyStripeSignature } from './stripe-signature.js';
+
+const optionsSchema = z.strictObject({
+  apiKey: z.string().regex(/^(sk|rk)_(live|test)_\w+$/, 'must be a Stripe secret or restricted key (sk_… / rk_…)').optional(),
+});
+
+function parseEvent(body: Buffer): { event: StripeEvent } | { error: string } {
+  const json = safeParseJson(body);
+  if (!json.success) return { error: `body is not JSON: ${json.error}` };
+  const parsed = stripeEventSchema.safeParse(json.value);
+  return parsed.success ? { event: parsed.data } : { error: `not a Stripe event: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` };
+}
+
+export function createStripeAdapter(_options: AdapterFactoryOptions) {
+  return {
+    id: 'stripe',
+    secrets: 'required',
+    parseOptions(options: unknown) {
+      const parsed = optionsSchema.safeParse(options);
+      if (!parsed.success) {
+        throw new ValidationError('invalid Stripe options', parsed.error.issues.map((issue) => ({ field: `options.${issue.path.join('.') || 'body'}`, message: issue.message === 'Unrecognized key' ? 'unknown option' : issue.message })));
+      }
+      return { options: parsed.data, secretOptionNames: ['apiKey'] };
+    },
+    verify(delivery: WebhookDelivery, connection: ConnectionContext) {
+      verifyStripeSignature(delivery.rawBody, delivery.headers['stripe-signature'], connection.secrets, delivery.receivedAt);
+      const parsed = parseEvent(delivery.rawBody);
+      if ('error' in parsed) {
+        return { outcome: 'unreadable', providerEventId: `body:${delivery.rawBody.length}:${delivery.headers['stripe-signature'] ?? ''}`, eventType: 'unknown', error: parsed.error };
+      }
+      return { outcome: 'event', providerEventId: parsed.event.id, eventType: parsed.event.type, onRedelivery: 'duplicate' };
+    },
+    map(event: StoredEvent) {
+      const parsed = parseEvent(event.rawBody);
+      if ('error' in parsed) throw new Error(parsed.error);
+      return mapStripeEvent(parsed.event);
+    },
+  } satisfies ProviderAdapter;
+}

@@ -1,0 +1,148 @@
+/** @module Inbound event rows: the durable log of every authentic delivery and the worker's queue. */
+import { sql } from 'kysely';
+import type { Executor } from '../database.js';
+import type { InboundEvent, InboundEventStatus, InboundEventUpdate, NewInboundEvent } from '../tables/inbound-event.table.js';
+import { pageOffset, type Page, type PageRequest } from './pagination.js';
+
+export interface StoredDelivery {
+  eventId: string;
+  duplicate: boolean;
+}
+
+/**
+ * Stores a delivery in one statement and one commit (SPEC §13), deduplicated on
+ * (merchant, connection, provider event id). The first branch inserts; the second finds the row a
+ * re-delivery collided with. Returns undefined only when a concurrent first delivery committed
+ * after this statement's snapshot was taken (the caller then reads once more).
+ */
+export async function insertDeliveryOnce(db: Executor, event: NewInboundEvent): Promise<StoredDelivery | undefined> {
+  const result = await sql<{ id: string; duplicate: boolean }>`
+    with inserted as (
+      insert into inbound_event (merchant_id, id, connection_id, provider, provider_event_id, event_type, raw_body, headers, query,
+                                 received_at, status, reason, error, next_attempt_at, trace, updated_at)
+      values (${event.merchant_id}, ${event.id}, ${event.connection_id}, ${event.provider}, ${event.provider_event_id}, ${event.event_type},
+              ${event.raw_body}, ${event.headers}::jsonb, ${event.query}::jsonb, ${event.received_at}, ${event.status}, ${event.reason ?? null},
+              ${event.error ?? null}, ${event.next_attempt_at}, ${event.trace ?? '[]'}::jsonb, ${event.updated_at})
+      on conflict (merchant_id, connection_id, provider_event_id) do nothing
+      returning id
+    )
+    select id, false as duplicate from inserted
+    union all
+    select id, true as duplicate from inbound_event
+     where merchant_id = ${event.merchant_id} and connection_id = ${event.connection_id} and provider_event_id = ${event.provider_event_id}
+       and not exists (select 1 from inserted)`.execute(db);
+  const row = result.rows[0];
+  return row ? { eventId: row.id, duplicate: row.duplicate } : undefined;
+}
+
+/**
+ * Stores a delivery or, when the processor notifies again about the same object (GoPay), re-arms
+ * the stored event so processing fetches the new state. One statement, one commit.
+ */
+export async function insertOrRearmDelivery(db: Executor, event: NewInboundEvent): Promise<StoredDelivery> {
+  const result = await sql<{ id: string; inserted: boolean }>`
+    insert into inbound_event (merchant_id, id, connection_id, provider, provider_event_id, event_type, raw_body, headers, query,
+                               received_at, status, next_attempt_at, updated_at)
+    values (${event.merchant_id}, ${event.id}, ${event.connection_id}, ${event.provider}, ${event.provider_event_id}, ${event.event_type},
+            ${event.raw_body}, ${event.headers}::jsonb, ${event.query}::jsonb, ${event.received_at}, 'received', ${event.next_attempt_at}, ${event.updated_at})
+    on conflict (merchant_id, connection_id, provider_event_id) do update set
+      status = 'received', reason = null, error = null, attempts = 0, waiting_for = null,
+      next_attempt_at = excluded.next_attempt_at, received_at = excluded.received_at, updated_at = excluded.updated_at,
+      raw_body = excluded.raw_body, headers = excluded.headers, query = excluded.query,
+      generation = inbound_event.generation + 1
+    returning id, (xmax = 0) as inserted`.execute(db);
+  const row = result.rows[0];
+  if (!row) throw new Error('insert … on conflict do update returned no row');
+  return { eventId: row.id, duplicate: !row.inserted };
+}
+
+export async function findDelivery(db: Executor, merchantId: string, connectionId: string, providerEventId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('inbound_event').select('id')
+    .where('merchant_id', '=', merchantId).where('connection_id', '=', connectionId).where('provider_event_id', '=', providerEventId)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export async function findInboundEvent(db: Executor, merchantId: string, eventId: string): Promise<InboundEvent | undefined> {
+  return db.selectFrom('inbound_event').selectAll().where('merchant_id', '=', merchantId).where('id', '=', eventId).executeTakeFirst();
+}
+
+export interface InboundEventFilter {
+  provider?: string | undefined;
+  connectionId?: string | undefined;
+  status?: InboundEventStatus | undefined;
+}
+
+export async function listInboundEvents(db: Executor, merchantId: string, filter: InboundEventFilter, page: PageRequest): Promise<Page<InboundEvent>> {
+  let query = db.selectFrom('inbound_event').where('merchant_id', '=', merchantId);
+  if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
+  if (filter.connectionId !== undefined) query = query.where('connection_id', '=', filter.connectionId);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.perPage).offset(pageOffset(page)).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.total) };
+}
+
+/**
+ * Claims up to `limit` events that are due, for `leaseMs`. SKIP LOCKED lets several hub processes
+ * claim side by side without ever taking the same row; an expired lease (a crashed worker) is due again.
+ */
+export async function claimDueEvents(db: Executor, now: Date, limit: number, leaseMs: number): Promise<InboundEvent[]> {
+  const leaseEnd = new Date(now.getTime() + leaseMs);
+  const result = await sql<InboundEvent>`
+    update inbound_event set status = 'processing', locked_until = ${leaseEnd}, next_attempt_at = ${leaseEnd},
+                             attempts = attempts + 1, updated_at = ${now}
+     where (merchant_id, id) in (
+       select merchant_id, id from inbound_event
+        where status in ('received', 'processing', 'waiting', 'failed') and next_attempt_at <= ${now}
+        order by next_attempt_at
+        limit ${limit}
+        for update skip locked)
+    returning *`.execute(db);
+  return result.rows;
+}
+
+/** Re-arms one event for processing now (replay); returns the new generation. */
+export async function rearmEvent(db: Executor, merchantId: string, eventId: string, now: Date): Promise<InboundEvent | undefined> {
+  return db.updateTable('inbound_event')
+    .set((eb) => ({ status: 'received', next_attempt_at: now, locked_until: null, updated_at: now, generation: eb('generation', '+', 1) }))
+    .where('merchant_id', '=', merchantId).where('id', '=', eventId)
+    .returningAll().executeTakeFirst();
+}
+
+/** Finishes a claim, unless the event was re-armed meanwhile (then it stays due for another pass). */
+export async function finishEvent(db: Executor, merchantId: string, eventId: string, generation: number, changes: InboundEventUpdate): Promise<boolean> {
+  const result = await db.updateTable('inbound_event').set(changes)
+    .where('merchant_id', '=', merchantId).where('id', '=', eventId).where('generation', '=', generation)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Wakes the waiting events that were waiting for any of these references. */
+export async function wakeWaitingEvents(db: Executor, merchantId: string, references: readonly string[], now: Date): Promise<number> {
+  if (references.length === 0) return 0;
+  const result = await db.updateTable('inbound_event').set({ next_attempt_at: now, updated_at: now })
+    .where('merchant_id', '=', merchantId).where('status', '=', 'waiting').where('waiting_for', 'in', references)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function countQueuedEvents(db: Executor): Promise<number> {
+  const row = await db.selectFrom('inbound_event').select((eb) => eb.fn.countAll<number>().as('total'))
+    .where('status', 'in', ['received', 'processing']).executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/** Claims one event now, whatever its state (replay): a new generation so an older claim cannot finish it. */
+export async function claimEventNow(db: Executor, merchantId: string, eventId: string, now: Date, leaseMs: number): Promise<InboundEvent | undefined> {
+  const leaseEnd = new Date(now.getTime() + leaseMs);
+  return db.updateTable('inbound_event')
+    .set((eb) => ({
+      status: 'processing', locked_until: leaseEnd, next_attempt_at: leaseEnd, updated_at: now,
+      attempts: eb('attempts', '+', 1), generation: eb('generation', '+', 1),
+    }))
+    .where('merchant_id', '=', merchantId).where('id', '=', eventId)
+    .returningAll().executeTakeFirst();
+}

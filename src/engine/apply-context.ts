@@ -1,0 +1,34 @@
+/** @module What applying one canonical record needs, and what it reports back. */
+import { sql } from 'kysely';
+import type { IgnoreReason } from '../contract/canonical-records.js';
+import type { ProviderId } from '../contract/providers.js';
+import type { Executor } from '../db/database.js';
+
+export interface ApplyContext {
+  readonly trx: Executor;
+  readonly merchantId: string;
+  readonly provider: ProviderId;
+  /** The connection's campaign: used when a delivery names no program and no click decides. */
+  readonly defaultCampaignId: string;
+  readonly piiKey: Buffer;
+  readonly now: Date;
+}
+
+export type RecordOutcome =
+  | { status: 'processed'; conversionIds: string[]; trace: string[] }
+  | { status: 'ignored'; reason: IgnoreReason; conversionIds: string[]; trace: string[] }
+  | { status: 'waiting'; waitingFor: string | null; conversionIds: string[]; trace: string[] };
+
+/** The reference that says "a sale for this order was seen" (converted or not). */
+export function orderSeenReference(orderId: string): string {
+  return `order:${orderId}`;
+}
+
+/**
+ * Serialises everything that happens to one order across workers and hub processes, for the rest
+ * of the transaction. A transaction-scoped advisory lock, so it is released by commit or rollback
+ * and works behind a transaction-pooling proxy.
+ */
+export async function lockOrder(trx: Executor, merchantId: string, orderId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${merchantId}\u0000${orderId}`}, 0))`.execute(trx);
+}

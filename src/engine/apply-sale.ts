@@ -1,0 +1,204 @@
+/**
+ * @module A purchase or renewal from a processor becomes a conversion — once per order, whichever
+ * of the sale's events arrives first — or an explicit ignore with its reason (SPEC §7–§9).
+ */
+import type { SaleRecord } from '../contract/canonical-records.js';
+import { findAffiliate, findEnrollment } from '../db/repositories/affiliate.repository.js';
+import { findCampaign } from '../db/repositories/campaign.repository.js';
+import { findClick } from '../db/repositories/click.repository.js';
+import { findConversionByOrder, updateConversion } from '../db/repositories/conversion.repository.js';
+import { wakeWaitingEvents } from '../db/repositories/inbound-event.repository.js';
+import { bindReferences, resolveReference } from '../db/repositories/order-reference.repository.js';
+import type { Campaign } from '../db/tables/campaign.table.js';
+import type { Conversion } from '../db/tables/conversion.table.js';
+import { hashPersonalData } from '../lib/hashing.js';
+import { formatMinorAsDecimal, percentOfMinor } from '../lib/money.js';
+import { lockOrder, orderSeenReference, type ApplyContext, type RecordOutcome } from './apply-context.js';
+import { attributeSale } from './attribution.js';
+import { addUtcMonths } from './calendar.js';
+import { commissionBaseAmount, netAmount } from './commission.js';
+import { readOrderFacts } from './order-facts.js';
+import { reconcileConversion } from './reconcile-conversion.js';
+import { recordConversion } from './record-conversion.js';
+
+export async function applySale(context: ApplyContext, record: SaleRecord): Promise<RecordOutcome> {
+  const { trx, merchantId, now } = context;
+  const trace: string[] = [`${record.kind} of order ${record.orderId}: ${formatMinorAsDecimal(record.amounts.gross, record.currency)} ${record.currency}`];
+  await lockOrder(trx, merchantId, record.orderId);
+  // A renewal must not claim the subscription's binding: that belongs to the first sale.
+  const references = [orderSeenReference(record.orderId), ...record.references,
+    ...(record.kind === 'purchase' ? [record.subscriptionKey, record.customerKey] : [])].filter((value): value is string => value !== null);
+
+  const existing = await findConversionByOrder(trx, merchantId, record.orderId);
+  if (existing) {
+    trace.push(`order ${record.orderId} is already recorded as ${existing.id} (from ${existing.source}); nothing new`);
+    const conversion = await reitemise(context, existing, record, trace);
+    await bindAndWake(context, record.orderId, references);
+    return { status: 'processed', conversionIds: [conversion.id], trace };
+  }
+
+  const decided = await decideAttribution(context, record, trace);
+  if (decided.outcome !== 'attributed') {
+    // The order is known now even though it earns nothing, so its refunds need not wait for it.
+    if (decided.outcome === 'ignored') await bindAndWake(context, record.orderId, references);
+    return decided.outcome === 'ignored'
+      ? { status: 'ignored', reason: decided.reason, conversionIds: [], trace }
+      : { status: 'waiting', waitingFor: decided.waitingFor, conversionIds: [], trace };
+  }
+
+  const customerEmailHash = record.customerEmail ? hashPersonalData(context.piiKey, record.customerEmail) : null;
+  const result = await recordConversion(trx, {
+    merchantId,
+    campaign: decided.campaign,
+    affiliate: decided.affiliate,
+    clickId: decided.clickId,
+    visitorId: decided.visitorId,
+    source: context.provider,
+    orderId: record.orderId,
+    conversionType: record.conversionType,
+    eventType: 'sale',
+    currency: record.currency,
+    amounts: record.amounts,
+    occurredAt: record.occurredAt,
+    metadata: record.metadata,
+    customerHash: customerEmailHash ?? (record.customerId ? hashPersonalData(context.piiKey, record.customerId) : null),
+    customerEmailHash,
+    subscriptionId: record.subscriptionKey,
+    amountsPrecedence: record.amountsPrecedence,
+    whenOverCap: 'record_rejected',
+  }, now);
+  if (result.outcome === 'duplicate') {
+    trace.push(`order ${record.orderId} was recorded meanwhile as ${result.conversionId}`);
+    return { status: 'processed', conversionIds: [result.conversionId], trace };
+  }
+  let conversion = result.conversion;
+  trace.push(`→ conversion ${conversion.id}: commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)} ${conversion.currency}, ${conversion.status}${conversion.status_reason ? ` (${conversion.status_reason})` : ''}`);
+  // Refunds or disputes that arrived before the sale apply now.
+  const facts = await readOrderFacts(trx, merchantId, record.orderId);
+  const reconciled = await reconcileConversion(trx, conversion, facts, { reference: record.orderId }, now);
+  if (reconciled.lines.length > 0) {
+    conversion = reconciled.conversion;
+    trace.push(`applied earlier refunds/disputes: refunded ${formatMinorAsDecimal(conversion.refunded_amount, conversion.currency)}, commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)}, ${conversion.status}`);
+  }
+  await bindAndWake(context, record.orderId, references);
+  return { status: 'processed', conversionIds: [conversion.id], trace };
+}
+
+async function bindAndWake(context: ApplyContext, orderId: string, references: string[]): Promise<void> {
+  await bindReferences(context.trx, context.merchantId, orderId, references, context.now);
+  await wakeWaitingEvents(context.trx, context.merchantId, references, context.now);
+}
+
+/**
+ * One sale seen through several events: the most itemised report's amounts win, whatever order
+ * they came in. C0 is recomputed with the rate it was first computed with, and the ledger records the change.
+ */
+async function reitemise(context: ApplyContext, existing: Conversion, record: SaleRecord, trace: string[]): Promise<Conversion> {
+  if (record.amountsPrecedence <= existing.amounts_precedence || record.currency !== existing.currency || record.amounts.gross !== existing.amount) {
+    return existing;
+  }
+  const campaign = await findCampaign(context.trx, context.merchantId, existing.campaign_id);
+  if (!campaign) return existing;
+  const base = commissionBaseAmount(campaign.commission_base, record.amounts);
+  const originalCommission = existing.commission_rate_basis_points === null ? existing.original_commission : percentOfMinor(base, existing.commission_rate_basis_points);
+  const rebased = await updateConversion(context.trx, context.merchantId, existing.id, {
+    net_amount: netAmount(record.amounts),
+    tax_amount: record.amounts.tax,
+    shipping_amount: record.amounts.shipping,
+    discount_amount: record.amounts.discount,
+    amounts_precedence: record.amountsPrecedence,
+    original_commission: originalCommission,
+  });
+  const facts = await readOrderFacts(context.trx, context.merchantId, existing.order_id);
+  const { conversion } = await reconcileConversion(context.trx, rebased, facts,
+    { reference: record.orderId, rebasedFrom: { originalCommission: existing.original_commission, amount: existing.amount } }, context.now);
+  trace.push(`amounts itemised by this event: tax ${formatMinorAsDecimal(record.amounts.tax, record.currency)}, shipping ${formatMinorAsDecimal(record.amounts.shipping, record.currency)} → commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)}`);
+  return conversion;
+}
+
+type AttributionDecision =
+  | { outcome: 'attributed'; campaign: Campaign; affiliate: NonNullable<Awaited<ReturnType<typeof findAffiliate>>>; clickId: string | null; visitorId: string | null }
+  | { outcome: 'ignored'; reason: 'unknown_campaign' | 'unattributed' | 'affiliate_not_approved' | 'recurring_disabled' | 'recurring_window_ended' }
+  | { outcome: 'waiting'; waitingFor: string };
+
+/** SPEC §8: the campaign, then the affiliate (click → visitor → binding), then the recurring rules. */
+async function decideAttribution(context: ApplyContext, record: SaleRecord, trace: string[]): Promise<AttributionDecision> {
+  const { trx, merchantId } = context;
+  const { hints } = record;
+  const binding = record.kind === 'renewal' ? await findBoundConversion(context, record) : null;
+
+  let campaign: Campaign | undefined;
+  if (hints.programId) {
+    campaign = await findCampaign(trx, merchantId, hints.programId);
+    if (!campaign) {
+      trace.push(`${hints.source} program_id=${hints.programId} → not a campaign of this merchant → unknown_campaign`);
+      return { outcome: 'ignored', reason: 'unknown_campaign' };
+    }
+    trace.push(`${hints.source} program_id=${hints.programId} → campaign ${campaign.id}`);
+  } else if (hints.clickId) {
+    const click = await findClick(trx, merchantId, hints.clickId);
+    if (click) campaign = await findCampaign(trx, merchantId, click.campaign_id);
+  }
+  if (!campaign && binding?.conversion) campaign = await findCampaign(trx, merchantId, binding.conversion.campaign_id);
+  campaign ??= await findCampaign(trx, merchantId, context.defaultCampaignId);
+  if (!campaign) throw new Error(`campaign ${context.defaultCampaignId} of the connection is missing`);
+
+  if (record.kind === 'renewal' && campaign.recurring === null) {
+    trace.push(`campaign ${campaign.id} pays no commission on renewals → recurring_disabled`);
+    return { outcome: 'ignored', reason: 'recurring_disabled' };
+  }
+
+  const attribution = await attributeSale(trx, {
+    merchantId, campaign, saleTime: record.occurredAt, hintSource: hints.source,
+    hints: { clickId: hints.clickId, visitorId: hints.visitorId, affiliateId: null },
+  });
+  trace.push(...attribution.trace.filter((line) => line !== '→ unattributed' && !line.startsWith('no click_id')));
+
+  let affiliateId: string | null = attribution.attributed ? attribution.affiliateId : null;
+  let clickId = attribution.attributed ? attribution.clickId : null;
+  let visitorId = attribution.attributed ? attribution.visitorId : hints.visitorId;
+  if (record.kind === 'renewal') {
+    if (!binding) {
+      trace.push(`no sale of ${record.subscriptionKey ?? 'this subscription'} recorded yet → waiting for it`);
+      return { outcome: 'waiting', waitingFor: record.subscriptionKey ?? orderSeenReference(record.orderId) };
+    }
+    if (!affiliateId && binding.conversion) {
+      affiliateId = binding.conversion.affiliate_id;
+      clickId = binding.conversion.click_id;
+      visitorId = binding.conversion.visitor_id;
+      trace.push(`${binding.reference} → first sale ${binding.orderId} → conversion ${binding.conversion.id} → affiliate ${affiliateId} in ${binding.conversion.campaign_id}`);
+    }
+    const recurring = campaign.recurring;
+    if (affiliateId && recurring !== null && recurring !== 'lifetime') {
+      const start = binding.conversion?.created_at;
+      if (start && record.occurredAt > addUtcMonths(start, recurring.months)) {
+        trace.push(`renewal on ${record.occurredAt.toISOString()} is past ${recurring.months} months from the first conversion (${start.toISOString()}) → recurring_window_ended`);
+        return { outcome: 'ignored', reason: 'recurring_window_ended' };
+      }
+    }
+  }
+  if (!affiliateId) {
+    if (!hints.clickId && !hints.visitorId) trace.push(`no visitor_id/click_id in ${hints.source}`);
+    if (record.kind === 'renewal') trace.push(`${binding?.reference ?? 'subscription'} → first sale ${binding?.orderId ?? '?'} has no conversion`);
+    trace.push('→ unattributed');
+    return { outcome: 'ignored', reason: 'unattributed' };
+  }
+
+  const affiliate = await findAffiliate(trx, merchantId, affiliateId);
+  const enrollment = affiliate ? await findEnrollment(trx, merchantId, affiliateId, campaign.id) : undefined;
+  if (!affiliate || enrollment?.status !== 'approved') {
+    trace.push(`affiliate ${affiliateId} is ${enrollment?.status ?? 'not enrolled'} in ${campaign.id} → affiliate_not_approved`);
+    return { outcome: 'ignored', reason: 'affiliate_not_approved' };
+  }
+  return { outcome: 'attributed', campaign, affiliate, clickId, visitorId };
+}
+
+/** Rule 3 for renewals: the conversion of the subscription's (or customer's) first sale. */
+async function findBoundConversion(context: ApplyContext, record: SaleRecord): Promise<{ reference: string; orderId: string; conversion: Conversion | undefined } | null> {
+  for (const reference of [record.subscriptionKey, record.customerKey]) {
+    if (!reference) continue;
+    const orderId = await resolveReference(context.trx, context.merchantId, reference);
+    if (orderId) return { reference, orderId, conversion: await findConversionByOrder(context.trx, context.merchantId, orderId) };
+  }
+  return null;
+}

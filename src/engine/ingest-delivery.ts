@@ -1,0 +1,70 @@
+/**
+ * @module Ingest: verify a delivery and store it durably in one statement. The caller answers 200
+ * only after this resolves, i.e. after the commit; any failure before that is a non-2xx the
+ * processor retries.
+ */
+import { NotFoundError } from '../contract/errors.js';
+import type { WebhookDelivery } from '../contract/webhook-delivery.js';
+import { findDelivery, insertDeliveryOnce, insertOrRearmDelivery } from '../db/repositories/inbound-event.repository.js';
+import type { NewInboundEvent } from '../db/tables/inbound-event.table.js';
+import { newId } from '../lib/ids.js';
+import { nextAttemptDelayMs } from './backoff.js';
+import type { PipelineDependencies } from './pipeline.js';
+
+export type IngestResult = { kind: 'ping' } | { kind: 'stored'; eventId: string; duplicate: boolean };
+
+/** Headers and query parameters that carry credentials are never stored. */
+const UNSTORED_HEADERS = new Set(['authorization', 'cookie', 'x-api-key', 'proxy-authorization']);
+const UNSTORED_QUERY = new Set(['token', 'api_key', 'access_token']);
+
+function without(values: Readonly<Record<string, string | undefined>>, names: Set<string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) if (value !== undefined && !names.has(name)) kept[name] = value;
+  return kept;
+}
+
+export async function ingestDelivery(
+  deps: PipelineDependencies,
+  input: { provider: string; connectionId: string; delivery: WebhookDelivery },
+): Promise<IngestResult> {
+  const adapter = deps.adapters[input.provider as keyof typeof deps.adapters];
+  if (!adapter) throw new NotFoundError(`provider ${input.provider}`);
+  const connection = await deps.connections.find(input.connectionId);
+  if (!connection || connection.context.provider !== adapter.id) throw new NotFoundError(`${adapter.id} connection`);
+
+  const verified = adapter.verify(input.delivery, connection.context);
+  if (verified.outcome === 'ping') return { kind: 'ping' };
+
+  const receivedAt = input.delivery.receivedAt;
+  const unreadable = verified.outcome === 'unreadable';
+  const row: NewInboundEvent = {
+    merchant_id: connection.context.merchantId,
+    id: newId('ev'),
+    connection_id: connection.context.id,
+    provider: adapter.id,
+    provider_event_id: verified.providerEventId,
+    event_type: verified.eventType,
+    raw_body: input.delivery.rawBody,
+    headers: JSON.stringify(without(input.delivery.headers, UNSTORED_HEADERS)),
+    query: JSON.stringify(without(input.delivery.query, UNSTORED_QUERY)),
+    received_at: receivedAt,
+    status: unreadable ? 'failed' : 'received',
+    error: unreadable ? verified.error : null,
+    reason: null,
+    // An unreadable event is retried on the back-off schedule too: a fixed adapter then recovers it unaided.
+    next_attempt_at: unreadable ? new Date(receivedAt.getTime() + nextAttemptDelayMs(1)) : receivedAt,
+    trace: JSON.stringify(unreadable ? [`${adapter.id} delivery could not be read: ${verified.error}`] : []),
+    updated_at: receivedAt,
+  };
+
+  let stored = verified.outcome === 'event' && verified.onRedelivery === 'refresh'
+    ? await insertOrRearmDelivery(deps.db, row)
+    : await insertDeliveryOnce(deps.db, row);
+  if (!stored) {
+    // A twin delivery committed between this statement's snapshot and its conflict check.
+    const eventId = await findDelivery(deps.db, row.merchant_id, row.connection_id, row.provider_event_id);
+    if (!eventId) throw new Error(`delivery ${row.provider_event_id} conflicted but cannot be found`);
+    stored = { eventId, duplicate: true };
+  }
+  return { kind: 'stored', ...stored };
+}

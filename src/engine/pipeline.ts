@@ -1,0 +1,23 @@
+/** @module What the webhook pipeline (ingest and processing) is built from. */
+import type { Kysely } from 'kysely';
+import type { AdapterIo, ProviderAdapter } from '../contract/provider-adapter.js';
+import type { ProviderId } from '../contract/providers.js';
+import type { Database } from '../db/database.js';
+import type { HubMetrics } from '../http/metrics.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { ConnectionDirectory } from './connection-directory.js';
+
+/** The adapters this hub runs, by provider id; handed in, never imported by the engine. */
+export type AdapterRegistry = Readonly<Partial<Record<ProviderId, ProviderAdapter>>>;
+
+export interface PipelineDependencies {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly piiKey: Buffer;
+  readonly adapters: AdapterRegistry;
+  readonly connections: ConnectionDirectory;
+  readonly io: AdapterIo;
+  readonly metrics: HubMetrics;
+}

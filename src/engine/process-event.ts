@@ -1,0 +1,128 @@
+/**
+ * @module Processing one stored event: confirm with the processor where the adapter wants to, map
+ * to canonical records, apply them, and record the outcome — effects and outcome in one transaction.
+ */
+import type { CanonicalRecord, MappingResult } from '../contract/canonical-records.js';
+import type { StoredEvent } from '../contract/provider-adapter.js';
+import { finishEvent } from '../db/repositories/inbound-event.repository.js';
+import type { InboundEvent, InboundEventUpdate } from '../db/tables/inbound-event.table.js';
+import type { ApplyContext, RecordOutcome } from './apply-context.js';
+import { applyLink, applyOrderChange } from './apply-order-change.js';
+import { applySale } from './apply-sale.js';
+import { GIVE_UP_AFTER_MS, nextAttemptDelayMs } from './backoff.js';
+import type { PipelineDependencies } from './pipeline.js';
+
+export function toStoredEvent(event: InboundEvent): StoredEvent {
+  return {
+    id: event.id,
+    providerEventId: event.provider_event_id,
+    eventType: event.event_type,
+    rawBody: Buffer.from(event.raw_body),
+    headers: event.headers,
+    query: event.query,
+    receivedAt: event.received_at,
+  };
+}
+
+function applyRecord(context: ApplyContext, record: CanonicalRecord): Promise<RecordOutcome> {
+  switch (record.kind) {
+    case 'purchase':
+    case 'renewal':
+      return applySale(context, record);
+    case 'refund':
+    case 'chargeback':
+    case 'chargeback_won':
+      return applyOrderChange(context, record);
+    case 'link':
+      return applyLink(context, record);
+  }
+}
+
+/** One event's outcome from its records': waiting beats processed beats ignored. */
+export function combineOutcomes(outcomes: readonly RecordOutcome[]): RecordOutcome {
+  const conversionIds = [...new Set(outcomes.flatMap((outcome) => outcome.conversionIds))];
+  const trace = outcomes.flatMap((outcome) => outcome.trace);
+  const waiting = outcomes.find((outcome) => outcome.status === 'waiting');
+  if (waiting) return { status: 'waiting', waitingFor: waiting.waitingFor, conversionIds, trace };
+  if (outcomes.some((outcome) => outcome.status === 'processed') || outcomes.length === 0) return { status: 'processed', conversionIds, trace };
+  const ignored = outcomes.find((outcome) => outcome.status === 'ignored');
+  return ignored ? { ...ignored, conversionIds, trace } : { status: 'processed', conversionIds, trace };
+}
+
+function retryOrGiveUp(event: InboundEvent, now: Date): Pick<InboundEventUpdate, 'status' | 'next_attempt_at'> | null {
+  if (now.getTime() - event.received_at.getTime() >= GIVE_UP_AFTER_MS) return { status: 'dead', next_attempt_at: now };
+  return null;
+}
+
+export async function processClaimedEvent(deps: PipelineDependencies, event: InboundEvent): Promise<void> {
+  const now = deps.clock.now();
+  const header = `${event.provider} ${event.event_type} ${event.provider_event_id}`;
+  const finishWith = async (changes: InboundEventUpdate) => {
+    await finishEvent(deps.db, event.merchant_id, event.id, event.generation, { locked_until: null, updated_at: now, ...changes });
+  };
+  const fail = async (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const givenUp = retryOrGiveUp(event, now);
+    deps.logger.warn('event processing failed', { eventId: event.id, provider: event.provider, attempts: event.attempts, error: message });
+    await finishWith({
+      status: givenUp?.status ?? 'failed',
+      error: message,
+      reason: null,
+      next_attempt_at: givenUp?.next_attempt_at ?? new Date(now.getTime() + nextAttemptDelayMs(event.attempts)),
+      trace: JSON.stringify([header, `failed: ${message}`]),
+    });
+  };
+
+  try {
+    const connection = await deps.connections.findForProcessing(deps.db, event.connection_id);
+    const adapter = deps.adapters[event.provider as keyof typeof deps.adapters];
+    if (!connection || !adapter) throw new Error(connection ? `no adapter for ${event.provider}` : `connection ${event.connection_id} no longer exists`);
+    const stored = toStoredEvent(event);
+    const confirmation = adapter.confirm ? await adapter.confirm(stored, connection.context, deps.io) : null;
+    const mapping: MappingResult = adapter.map(stored, connection.context, confirmation);
+    const confirmationJson = confirmation === null ? null : JSON.stringify(confirmation);
+
+    if (mapping.livemode !== null && (mapping.livemode ? 'live' : 'test') !== connection.context.mode) {
+      await finishWith({
+        status: 'ignored', reason: 'test_mode', error: null, processed_at: now, confirmation: confirmationJson,
+        trace: JSON.stringify([header, `${mapping.livemode ? 'live' : 'test'}-mode event on a ${connection.context.mode} connection → test_mode`]),
+      });
+      return;
+    }
+    if (mapping.outcome === 'ignore') {
+      await finishWith({ status: 'ignored', reason: mapping.reason, error: null, processed_at: now, confirmation: confirmationJson, trace: JSON.stringify([header, `${mapping.detail} → ${mapping.reason}`]) });
+      return;
+    }
+    if (mapping.outcome === 'wait') {
+      await finishWith({
+        status: retryOrGiveUp(event, now)?.status ?? 'waiting', reason: null, error: null, waiting_for: null, confirmation: confirmationJson,
+        next_attempt_at: new Date(now.getTime() + nextAttemptDelayMs(event.attempts)), trace: JSON.stringify([header, mapping.detail]),
+      });
+      return;
+    }
+
+    const records = mapping.records;
+    await deps.db.transaction().execute(async (trx) => {
+      const context: ApplyContext = { trx, merchantId: event.merchant_id, provider: connection.context.provider, defaultCampaignId: connection.campaignId, piiKey: deps.piiKey, now };
+      const outcomes: RecordOutcome[] = [];
+      for (const record of records) outcomes.push(await applyRecord(context, record));
+      const outcome = combineOutcomes(outcomes);
+      const changes: InboundEventUpdate = {
+        locked_until: null, updated_at: now, error: null, confirmation: confirmationJson,
+        trace: JSON.stringify([header, ...outcome.trace]), conversion_ids: JSON.stringify(outcome.conversionIds),
+      };
+      if (outcome.status === 'waiting') {
+        Object.assign(changes, {
+          status: retryOrGiveUp(event, now)?.status ?? 'waiting', reason: null, waiting_for: outcome.waitingFor,
+          next_attempt_at: new Date(now.getTime() + nextAttemptDelayMs(event.attempts)),
+        });
+      } else {
+        Object.assign(changes, { status: outcome.status, reason: outcome.status === 'ignored' ? outcome.reason : null, waiting_for: null, processed_at: now });
+      }
+      await finishEvent(trx, event.merchant_id, event.id, event.generation, changes);
+    });
+    deps.metrics.processingLag.observe({ provider: event.provider }, Math.max(0, (Date.now() - event.received_at.getTime()) / 1000));
+  } catch (error) {
+    await fail(error);
+  }
+}
