@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 const id = z.string().min(1);
 /** Stripe renders related objects as an id, or expanded as the object. */
-const idOrObject = z.union([id, z.object({ id }).loose()]).nullish().transform((value) => (value == null ? null : typeof value === 'string' ? value : value.id));
+const idOrObject = z.union([id, z.object({ id }).loose()]).nullish().transform((value) => (value === null || value === undefined ? null : typeof value === 'string' ? value : value.id));
 const metadata = z.record(z.string(), z.unknown()).nullish().transform((value) => value ?? {});
 const amount = z.number().int().nonnegative();
 

@@ -30,5 +30,5 @@ export function orderSeenReference(orderId: string): string {
  * and works behind a transaction-pooling proxy.
  */
 export async function lockOrder(trx: Executor, merchantId: string, orderId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`${merchantId}\u0000${orderId}`}, 0))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${merchantId}|${orderId}`}, 0))`.execute(trx);
 }

@@ -5,7 +5,7 @@
  */
 import Stripe from 'stripe';
 import { loadFixture, setPath } from './fixtures.js';
-import type { TestHub } from './test-hub.js';
+import { apiClient, createCampaignWithAffiliate, createMerchant, type ApiClient, type TestHub } from './test-hub.js';
 
 export const STRIPE_SECRET = 'whsec_test_0123456789abcdefghijklmnopqrstuv';
 
@@ -66,4 +66,68 @@ export function sendStripeEvent(hub: TestHub, connectionId: string, event: Strip
     .set('Content-Type', 'application/json')
     .set('Stripe-Signature', signStripe(body, { ...options, timestamp }))
     .send(body);
+}
+
+export interface StripeMerchant {
+  api: ApiClient;
+  writeKey: string;
+  campaignId: string;
+  affiliateId: string;
+  connectionId: string;
+  clickId: string;
+  visitorId: string;
+}
+
+/** A merchant with a campaign, an approved affiliate, a Stripe connection and one recorded click. */
+export async function setUpStripeMerchant(hub: TestHub, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<StripeMerchant> {
+  const merchant = await createMerchant(hub);
+  const api = apiClient(hub, merchant.writeKey);
+  const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, campaign);
+  const created = await api.post('/api/v1/connections', { provider: 'stripe', campaignId, secrets: [STRIPE_SECRET], ...connection }).expect(201);
+  const click = await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201);
+  return {
+    api, writeKey: merchant.writeKey, campaignId, affiliateId, connectionId: created.body.data.id as string,
+    clickId: click.body.data.clickId as string, visitorId: click.body.data.visitorId as string,
+  };
+}
+
+/** The fixture, attributed to the merchant's click (and campaign). */
+export function attributedStripeFixture(name: string, merchant: Pick<StripeMerchant, 'clickId' | 'visitorId' | 'campaignId'>): StripeFixture {
+  return withStripeAttribution(stripeFixture(name), { clickId: merchant.clickId, visitorId: merchant.visitorId, programId: merchant.campaignId });
+}
+
+/** Sends events one after another and lets the worker finish them all. */
+export async function deliverStripe(hub: TestHub, merchant: Pick<StripeMerchant, 'connectionId'>, events: StripeFixture[]): Promise<string[]> {
+  const eventIds: string[] = [];
+  for (const event of events) eventIds.push((await sendStripeEvent(hub, merchant.connectionId, event).expect(200)).body.eventId as string);
+  await hub.services.processor.drain();
+  return eventIds;
+}
+
+export interface ConversionView {
+  id: string;
+  orderId: string;
+  amount: number;
+  commission: number;
+  refundedAmount: number;
+  status: string;
+  statusReason: string | null;
+  conversionType: string;
+  taxAmount: number;
+  adjustments: { type: string; commissionDelta: number; amount: number; reference: string; reason: string | null }[];
+  [key: string]: unknown;
+}
+
+export async function conversionsOf(merchant: Pick<StripeMerchant, 'api'>): Promise<ConversionView[]> {
+  return (await merchant.api.get('/api/v1/conversions?perPage=500').expect(200)).body.data as ConversionView[];
+}
+
+export async function eventOf(merchant: Pick<StripeMerchant, 'api'>, eventId: string): Promise<{ status: string; reason: string | null; trace: string[]; conversionIds: string[]; waitingFor: string | null; error: string | null }> {
+  return (await merchant.api.get(`/api/v1/events/${eventId}`).expect(200)).body.data;
+}
+
+/** Commission equals the sum of the ledger, to the cent (summed in minor units). */
+export function ledgerSum(conversion: ConversionView, exponent = 2): number {
+  const scale = 10 ** exponent;
+  return conversion.adjustments.reduce((sum, line) => sum + Math.round(line.commissionDelta * scale), 0) / scale;
 }

@@ -28,7 +28,7 @@ export function mapCheckoutSession(event: StripeEvent): MappingResult {
   if (!orderId) {
     return ignore(event, 'irrelevant_event', `checkout session ${session.id} names no ${session.mode === 'payment' ? 'PaymentIntent' : 'invoice'}; the ${session.mode === 'payment' ? 'payment_intent.succeeded' : 'invoice.paid'} event records the sale`);
   }
-  if (session.amount_total == null || !session.currency) throw new Error(`checkout session ${session.id} has no amount_total/currency`);
+  if (session.amount_total === null || session.amount_total === undefined || !session.currency) throw new Error(`checkout session ${session.id} has no amount_total/currency`);
 
   const clickFromReference = asIdToken(session.client_reference_id);
   const source = clickFromReference ? 'checkout session client_reference_id/metadata' : 'checkout session metadata';

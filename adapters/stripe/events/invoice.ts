@@ -28,7 +28,7 @@ export function mapInvoicePaid(event: StripeEvent): MappingResult {
   const lineMetadata = invoice.lines?.data.find((line) => Object.keys(line.metadata).length > 0)?.metadata ?? {};
   const metadata = Object.keys(snapshot).length > 0 ? snapshot : Object.keys(lineMetadata).length > 0 ? lineMetadata : invoice.metadata;
   const source = invoice.parent ? 'invoice parent.subscription_details.metadata' : invoice.subscription_details ? 'invoice subscription_details.metadata' : 'invoice metadata';
-  const tax = invoice.total != null && invoice.total_excluding_tax != null ? invoice.total - invoice.total_excluding_tax : (invoice.tax ?? sum(invoice.total_taxes));
+  const tax = typeof invoice.total === 'number' && typeof invoice.total_excluding_tax === 'number' ? invoice.total - invoice.total_excluding_tax : (invoice.tax ?? sum(invoice.total_taxes));
 
   return records(event, {
     kind: isRenewal ? 'renewal' : 'purchase',
