@@ -3,10 +3,10 @@
  * mapped to sales, refunds, disputes and invoice links.
  */
 import { z } from 'zod';
-import { ValidationError } from '../../src/contract/errors.js';
 import type { AdapterFactoryOptions, ProviderAdapter, StoredEvent } from '../../src/contract/provider-adapter.js';
 import type { ConnectionContext, WebhookDelivery } from '../../src/contract/webhook-delivery.js';
 import { safeParseJson } from '../../src/lib/safe-parse-json.js';
+import { parseConnectionOptions } from '../../src/lib/zod-problems.js';
 import { mapStripeEvent } from './map-stripe-event.js';
 import { stripeEventSchema, type StripeEvent } from './stripe-schema.js';
 import { verifyStripeSignature } from './stripe-signature.js';
@@ -27,11 +27,7 @@ export function createStripeAdapter(_options: AdapterFactoryOptions) {
     id: 'stripe',
     secrets: 'required',
     parseOptions(options: unknown) {
-      const parsed = optionsSchema.safeParse(options);
-      if (!parsed.success) {
-        throw new ValidationError('invalid Stripe options', parsed.error.issues.map((issue) => ({ field: `options.${issue.path.join('.') || 'body'}`, message: issue.message === 'Unrecognized key' ? 'unknown option' : issue.message })));
-      }
-      return { options: parsed.data, secretOptionNames: ['apiKey'] };
+      return { options: parseConnectionOptions(optionsSchema, options, 'Stripe'), secretOptionNames: ['apiKey'] };
     },
     verify(delivery: WebhookDelivery, connection: ConnectionContext) {
       verifyStripeSignature(delivery.rawBody, delivery.headers['stripe-signature'], connection.secrets, delivery.receivedAt);
@@ -41,7 +37,7 @@ export function createStripeAdapter(_options: AdapterFactoryOptions) {
       }
       return { outcome: 'event', providerEventId: parsed.event.id, eventType: parsed.event.type, onRedelivery: 'duplicate' };
     },
-    map(event: StoredEvent) {
+    map(event: StoredEvent, _connection: ConnectionContext, _confirmation: unknown) {
       const parsed = parseEvent(event.rawBody);
       if ('error' in parsed) throw new Error(parsed.error);
       return mapStripeEvent(parsed.event);

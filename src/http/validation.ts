@@ -1,17 +1,8 @@
 /** @module Request validation with zod, reported as SPEC §2 `invalid_request` details. */
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { ValidationError, type FieldProblem } from '../contract/errors.js';
-
-export function problemsOf(error: z.ZodError): FieldProblem[] {
-  return error.issues.flatMap((issue): FieldProblem[] => {
-    const base = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: base ? `${base}.${key}` : key, message: 'unknown field' }));
-    }
-    return [{ field: base || 'body', message: issue.message }];
-  });
-}
+import { ValidationError } from '../contract/errors.js';
+import { problemsOf } from '../lib/zod-problems.js';
 
 /** Parses `value` or throws a ValidationError naming every bad field. */
 export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, value: unknown, what = 'request body'): z.output<Schema> {

@@ -22,6 +22,8 @@ export interface TestHub {
   readonly database: TestDatabase;
   readonly clock: ManualClock;
   readonly url: string;
+  /** The master key (HUB_SECRET_KEY) this hub runs with; a second hub process on the same database needs it too. */
+  readonly secretKey: Buffer;
   /** supertest bound to the listening server. */
   readonly http: ReturnType<typeof supertest>;
   close(): Promise<void>;
@@ -39,8 +41,9 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
   const clock = new ManualClock(options.start ?? new Date('2026-03-10T12:00:00.000Z'));
   const config: Config = readConfig({ HUB_PUBLIC_URL: 'https://hub.test', ...options.environment, DATABASE_URL: 'memory://' });
   const io = { fetch: globalThis.fetch, clock };
+  const secretKey = randomBytes(32);
   const services = createHubServices({
-    config, db: database.db, clock, logger: silentLogger, secretKey: randomBytes(32), adminToken: ADMIN_TOKEN,
+    config, db: database.db, clock, logger: silentLogger, secretKey, adminToken: ADMIN_TOKEN,
     adapters: createAdapters({ io }), io, processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1, pollIntervalMs: 20 },
   });
   const server: Server = createApp(services).listen(0, '127.0.0.1');
@@ -52,6 +55,7 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
     database,
     clock,
     url,
+    secretKey,
     http: supertest(url),
     async close() {
       server.closeAllConnections();
