@@ -12,6 +12,8 @@ export interface ApplyContext {
   readonly defaultCampaignId: string;
   readonly piiKey: Buffer;
   readonly now: Date;
+  /** References bound in this transaction; their waiters are woken again once it commits. */
+  readonly boundReferences: string[];
 }
 
 export type RecordOutcome =

@@ -61,5 +61,6 @@ export async function applyOrderChange(context: ApplyContext, record: RefundReco
 export async function applyLink(context: ApplyContext, record: LinkRecord): Promise<RecordOutcome> {
   await bindReferences(context.trx, context.merchantId, record.orderId, record.references, context.now);
   await wakeWaitingEvents(context.trx, context.merchantId, record.references, context.now);
+  context.boundReferences.push(...record.references);
   return { status: 'processed', conversionIds: [], trace: [`${record.references.join(', ')} → order ${record.orderId}`] };
 }

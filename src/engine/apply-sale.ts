@@ -87,6 +87,7 @@ export async function applySale(context: ApplyContext, record: SaleRecord): Prom
 async function bindAndWake(context: ApplyContext, orderId: string, references: string[]): Promise<void> {
   await bindReferences(context.trx, context.merchantId, orderId, references, context.now);
   await wakeWaitingEvents(context.trx, context.merchantId, references, context.now);
+  context.boundReferences.push(...references);
 }
 
 /**

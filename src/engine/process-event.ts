@@ -4,7 +4,8 @@
  */
 import type { CanonicalRecord, MappingResult } from '../contract/canonical-records.js';
 import type { StoredEvent } from '../contract/provider-adapter.js';
-import { finishEvent } from '../db/repositories/inbound-event.repository.js';
+import { finishEvent, wakeWaitingEvents } from '../db/repositories/inbound-event.repository.js';
+import { resolveReference } from '../db/repositories/order-reference.repository.js';
 import type { InboundEvent, InboundEventUpdate } from '../db/tables/inbound-event.table.js';
 import type { ApplyContext, RecordOutcome } from './apply-context.js';
 import { applyLink, applyOrderChange } from './apply-order-change.js';
@@ -52,6 +53,18 @@ export function combineOutcomes(outcomes: readonly RecordOutcome[]): RecordOutco
 function retryOrGiveUp(event: InboundEvent, now: Date): Pick<InboundEventUpdate, 'status' | 'next_attempt_at'> | null {
   if (now.getTime() - event.received_at.getTime() >= GIVE_UP_AFTER_MS) return { status: 'dead', next_attempt_at: now };
   return null;
+}
+
+/**
+ * Closes the race between "this refund waits for that reference" and "that reference was just
+ * bound", decided in two concurrent transactions that cannot see each other. Once this transaction
+ * has committed, it wakes the waiters of what it bound, and re-checks what it waits for: whichever of
+ * the two transactions commits last then sees the other and the waiter is woken.
+ */
+async function wakeAfterCommit(deps: PipelineDependencies, merchantId: string, bound: readonly string[], waitingFor: string | null, now: Date): Promise<void> {
+  const references = [...new Set(bound)];
+  if (waitingFor && (await resolveReference(deps.db, merchantId, waitingFor))) references.push(waitingFor);
+  await wakeWaitingEvents(deps.db, merchantId, references, now);
 }
 
 export async function processClaimedEvent(deps: PipelineDependencies, event: InboundEvent): Promise<void> {
@@ -102,8 +115,11 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
     }
 
     const records = mapping.records;
-    await deps.db.transaction().execute(async (trx) => {
-      const context: ApplyContext = { trx, merchantId: event.merchant_id, provider: connection.context.provider, defaultCampaignId: connection.campaignId, piiKey: deps.piiKey, now };
+    const boundReferences: string[] = [];
+    const waitingFor = await deps.db.transaction().execute(async (trx) => {
+      const context: ApplyContext = {
+        trx, merchantId: event.merchant_id, provider: connection.context.provider, defaultCampaignId: connection.campaignId, piiKey: deps.piiKey, now, boundReferences,
+      };
       const outcomes: RecordOutcome[] = [];
       for (const record of records) outcomes.push(await applyRecord(context, record));
       const outcome = combineOutcomes(outcomes);
@@ -120,7 +136,9 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
         Object.assign(changes, { status: outcome.status, reason: outcome.status === 'ignored' ? outcome.reason : null, waiting_for: null, processed_at: now });
       }
       await finishEvent(trx, event.merchant_id, event.id, event.generation, changes);
+      return outcome.status === 'waiting' ? outcome.waitingFor : null;
     });
+    await wakeAfterCommit(deps, event.merchant_id, boundReferences, waitingFor, now);
     deps.metrics.processingLag.observe({ provider: event.provider }, Math.max(0, (Date.now() - event.received_at.getTime()) / 1000));
   } catch (error) {
     await fail(error);

@@ -10,7 +10,7 @@ import { claimDueEvents } from '../../src/db/repositories/inbound-event.reposito
 import { openDatabase } from '../../src/db/open-database.js';
 import { createHubServices } from '../../src/hub-services.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { attributedStripeFixture, conversionsOf, sendStripeEvent, setUpStripeMerchant, signStripe, stripeFixture } from '../helpers/stripe.js';
+import { attributedStripeFixture, conversionsOf, sendStripeEvent, setUpStripeMerchant, signStripe } from '../helpers/stripe.js';
 import { TEST_BACKEND } from '../helpers/test-database.js';
 import { ADMIN_TOKEN, createTestHub, type TestHub } from '../helpers/test-hub.js';
 
