@@ -4,10 +4,12 @@
  */
 import type { AdapterFactory, AdapterFactoryOptions, ProviderAdapter } from '../src/contract/index.js';
 import type { ProviderId } from '../src/contract/providers.js';
+import { createPaddleAdapter } from './paddle/index.js';
 import { createStripeAdapter } from './stripe/index.js';
 
 export const adapterFactories = {
   stripe: createStripeAdapter,
+  paddle: createPaddleAdapter,
 } satisfies Partial<Record<ProviderId, AdapterFactory>>;
 
 export function createAdapters(options: AdapterFactoryOptions): Partial<Record<ProviderId, ProviderAdapter>> {

@@ -4,7 +4,6 @@
  */
 import type { DisputeRecord, LinkRecord, OrderLocator, RefundRecord } from '../contract/canonical-records.js';
 import { findConversionByOrder } from '../db/repositories/conversion.repository.js';
-import { wakeWaitingEvents } from '../db/repositories/inbound-event.repository.js';
 import { upsertDisputeFact, upsertRefundFact, upsertRefundTotalFact } from '../db/repositories/order-fact.repository.js';
 import { bindReferences, resolveReference } from '../db/repositories/order-reference.repository.js';
 import { formatMinorAsDecimal } from '../lib/money.js';
@@ -60,7 +59,6 @@ export async function applyOrderChange(context: ApplyContext, record: RefundReco
 
 export async function applyLink(context: ApplyContext, record: LinkRecord): Promise<RecordOutcome> {
   await bindReferences(context.trx, context.merchantId, record.orderId, record.references, context.now);
-  await wakeWaitingEvents(context.trx, context.merchantId, record.references, context.now);
   context.boundReferences.push(...record.references);
   return { status: 'processed', conversionIds: [], trace: [`${record.references.join(', ')} → order ${record.orderId}`] };
 }

@@ -3,13 +3,14 @@
  * of the sale's events arrives first — or an explicit ignore with its reason (SPEC §7–§9).
  */
 import type { SaleRecord } from '../contract/canonical-records.js';
-import { findAffiliate, findEnrollment } from '../db/repositories/affiliate.repository.js';
-import { findCampaign } from '../db/repositories/campaign.repository.js';
+import { findAffiliateInCampaign } from '../db/repositories/affiliate.repository.js';
+import { findCampaign, findCampaignWithCap, type EarningsCap } from '../db/repositories/campaign.repository.js';
 import { findClick } from '../db/repositories/click.repository.js';
-import { findConversionByOrder, updateConversion } from '../db/repositories/conversion.repository.js';
-import { wakeWaitingEvents } from '../db/repositories/inbound-event.repository.js';
+import { findConversionByOrder, findFirstSubscriptionConversion, updateConversion } from '../db/repositories/conversion.repository.js';
 import { bindReferences, resolveReference } from '../db/repositories/order-reference.repository.js';
+import type { Affiliate } from '../db/tables/affiliate.table.js';
 import type { Campaign } from '../db/tables/campaign.table.js';
+import type { Click } from '../db/tables/click.table.js';
 import type { Conversion } from '../db/tables/conversion.table.js';
 import { hashPersonalData } from '../lib/hashing.js';
 import { formatMinorAsDecimal, percentOfMinor } from '../lib/money.js';
@@ -50,6 +51,7 @@ export async function applySale(context: ApplyContext, record: SaleRecord): Prom
   const result = await recordConversion(trx, {
     merchantId,
     campaign: decided.campaign,
+    cap: decided.cap,
     affiliate: decided.affiliate,
     clickId: decided.clickId,
     visitorId: decided.visitorId,
@@ -84,9 +86,9 @@ export async function applySale(context: ApplyContext, record: SaleRecord): Prom
   return { status: 'processed', conversionIds: [conversion.id], trace };
 }
 
+/** Binds the order's references; their waiters are woken once the transaction commits (process-event.ts). */
 async function bindAndWake(context: ApplyContext, orderId: string, references: string[]): Promise<void> {
   await bindReferences(context.trx, context.merchantId, orderId, references, context.now);
-  await wakeWaitingEvents(context.trx, context.merchantId, references, context.now);
   context.boundReferences.push(...references);
 }
 
@@ -118,7 +120,7 @@ async function reitemise(context: ApplyContext, existing: Conversion, record: Sa
 }
 
 type AttributionDecision =
-  | { outcome: 'attributed'; campaign: Campaign; affiliate: NonNullable<Awaited<ReturnType<typeof findAffiliate>>>; clickId: string | null; visitorId: string | null }
+  | { outcome: 'attributed'; campaign: Campaign; cap: EarningsCap; affiliate: Affiliate; clickId: string | null; visitorId: string | null }
   | { outcome: 'ignored'; reason: 'unknown_campaign' | 'unattributed' | 'affiliate_not_approved' | 'recurring_disabled' | 'recurring_window_ended' }
   | { outcome: 'waiting'; waitingFor: string };
 
@@ -128,21 +130,23 @@ async function decideAttribution(context: ApplyContext, record: SaleRecord, trac
   const { hints } = record;
   const binding = record.kind === 'renewal' ? await findBoundConversion(context, record) : null;
 
-  let campaign: Campaign | undefined;
+  // The click is read once: it may decide the campaign, and it attributes the sale.
+  let click: Click | null | undefined;
+  let found: { campaign: Campaign; cap: EarningsCap } | undefined;
   if (hints.programId) {
-    campaign = await findCampaign(trx, merchantId, hints.programId);
-    if (!campaign) {
+    found = await findCampaignWithCap(trx, merchantId, hints.programId);
+    if (!found) {
       trace.push(`${hints.source} program_id=${hints.programId} → not a campaign of this merchant → unknown_campaign`);
       return { outcome: 'ignored', reason: 'unknown_campaign' };
     }
-    trace.push(`${hints.source} program_id=${hints.programId} → campaign ${campaign.id}`);
-  } else if (hints.clickId) {
-    const click = await findClick(trx, merchantId, hints.clickId);
-    if (click) campaign = await findCampaign(trx, merchantId, click.campaign_id);
+    trace.push(`${hints.source} program_id=${hints.programId} → campaign ${found.campaign.id}`);
+  } else {
+    if (hints.clickId) click = (await findClick(trx, merchantId, hints.clickId)) ?? null;
+    const campaignId = click?.campaign_id ?? binding?.conversion?.campaign_id ?? context.defaultCampaignId;
+    found = await findCampaignWithCap(trx, merchantId, campaignId);
+    if (!found) throw new Error(`campaign ${campaignId} is missing`);
   }
-  if (!campaign && binding?.conversion) campaign = await findCampaign(trx, merchantId, binding.conversion.campaign_id);
-  campaign ??= await findCampaign(trx, merchantId, context.defaultCampaignId);
-  if (!campaign) throw new Error(`campaign ${context.defaultCampaignId} of the connection is missing`);
+  const { campaign, cap } = found;
 
   if (record.kind === 'renewal' && campaign.recurring === null) {
     trace.push(`campaign ${campaign.id} pays no commission on renewals → recurring_disabled`);
@@ -152,6 +156,7 @@ async function decideAttribution(context: ApplyContext, record: SaleRecord, trac
   const attribution = await attributeSale(trx, {
     merchantId, campaign, saleTime: record.occurredAt, hintSource: hints.source,
     hints: { clickId: hints.clickId, visitorId: hints.visitorId, affiliateId: null },
+    ...(click !== undefined ? { knownClick: click } : {}),
   });
   trace.push(...attribution.trace.filter((line) => line !== '→ unattributed' && !line.startsWith('no click_id')));
 
@@ -159,39 +164,43 @@ async function decideAttribution(context: ApplyContext, record: SaleRecord, trac
   let clickId = attribution.attributed ? attribution.clickId : null;
   let visitorId = attribution.attributed ? attribution.visitorId : hints.visitorId;
   if (record.kind === 'renewal') {
-    if (!binding) {
+    // The subscription's first conversion: its first sale's, or — after a free trial — its first paid renewal's.
+    const first = binding?.conversion ?? (record.subscriptionKey ? await findFirstSubscriptionConversion(trx, merchantId, record.subscriptionKey) : undefined);
+    const recurring = campaign.recurring;
+    // Without the first sale a renewal can neither borrow its attribution nor know where a
+    // months-long window starts: wait for it, unless its own metadata attributes it for life.
+    if (!binding && !first && (!affiliateId || (recurring !== null && recurring !== 'lifetime'))) {
       trace.push(`no sale of ${record.subscriptionKey ?? 'this subscription'} recorded yet → waiting for it`);
       return { outcome: 'waiting', waitingFor: record.subscriptionKey ?? orderSeenReference(record.orderId) };
     }
-    if (!affiliateId && binding.conversion) {
-      affiliateId = binding.conversion.affiliate_id;
-      clickId = binding.conversion.click_id;
-      visitorId = binding.conversion.visitor_id;
-      trace.push(`${binding.reference} → first sale ${binding.orderId} → conversion ${binding.conversion.id} → affiliate ${affiliateId} in ${binding.conversion.campaign_id}`);
+    if (!affiliateId && first) {
+      affiliateId = first.affiliate_id;
+      clickId = first.click_id;
+      visitorId = first.visitor_id;
+      trace.push(`${record.subscriptionKey ?? 'subscription'} → first conversion ${first.id} (order ${first.order_id}) → affiliate ${affiliateId} in ${first.campaign_id}`);
     }
-    const recurring = campaign.recurring;
-    if (affiliateId && recurring !== null && recurring !== 'lifetime') {
-      const start = binding.conversion?.created_at;
-      if (start && record.occurredAt > addUtcMonths(start, recurring.months)) {
-        trace.push(`renewal on ${record.occurredAt.toISOString()} is past ${recurring.months} months from the first conversion (${start.toISOString()}) → recurring_window_ended`);
-        return { outcome: 'ignored', reason: 'recurring_window_ended' };
-      }
+    if (affiliateId && recurring !== null && recurring !== 'lifetime' && first && record.occurredAt > addUtcMonths(first.created_at, recurring.months)) {
+      trace.push(`renewal on ${record.occurredAt.toISOString()} is past ${recurring.months} months from the first conversion (${first.created_at.toISOString()}) → recurring_window_ended`);
+      return { outcome: 'ignored', reason: 'recurring_window_ended' };
+    }
+    if (!affiliateId) {
+      trace.push(`${binding?.reference ?? 'subscription'} → first sale ${binding?.orderId ?? '?'} has no conversion`);
+      trace.push('→ unattributed');
+      return { outcome: 'ignored', reason: 'unattributed' };
     }
   }
   if (!affiliateId) {
     if (!hints.clickId && !hints.visitorId) trace.push(`no visitor_id/click_id in ${hints.source}`);
-    if (record.kind === 'renewal') trace.push(`${binding?.reference ?? 'subscription'} → first sale ${binding?.orderId ?? '?'} has no conversion`);
     trace.push('→ unattributed');
     return { outcome: 'ignored', reason: 'unattributed' };
   }
 
-  const affiliate = await findAffiliate(trx, merchantId, affiliateId);
-  const enrollment = affiliate ? await findEnrollment(trx, merchantId, affiliateId, campaign.id) : undefined;
-  if (!affiliate || enrollment?.status !== 'approved') {
-    trace.push(`affiliate ${affiliateId} is ${enrollment?.status ?? 'not enrolled'} in ${campaign.id} → affiliate_not_approved`);
+  const affiliate = await findAffiliateInCampaign(trx, merchantId, affiliateId, campaign.id);
+  if (!affiliate || affiliate.enrollment_status !== 'approved') {
+    trace.push(`affiliate ${affiliateId} is ${affiliate?.enrollment_status ?? 'not enrolled'} in ${campaign.id} → affiliate_not_approved`);
     return { outcome: 'ignored', reason: 'affiliate_not_approved' };
   }
-  return { outcome: 'attributed', campaign, affiliate, clickId, visitorId };
+  return { outcome: 'attributed', campaign, cap, affiliate, clickId, visitorId };
 }
 
 /** Rule 3 for renewals: the conversion of the subscription's (or customer's) first sale. */

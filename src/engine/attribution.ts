@@ -6,6 +6,7 @@ import type { Executor } from '../db/database.js';
 import { findAffiliate } from '../db/repositories/affiliate.repository.js';
 import { findClick, findLatestVisitorClick } from '../db/repositories/click.repository.js';
 import type { Campaign } from '../db/tables/campaign.table.js';
+import type { Click } from '../db/tables/click.table.js';
 import { addDays } from './calendar.js';
 
 export interface AttributionHints {
@@ -23,7 +24,7 @@ export type AttributionOutcome =
 
 export async function attributeSale(
   db: Executor,
-  input: { merchantId: string; campaign: Campaign; hints: AttributionHints; saleTime: Date; hintSource?: string },
+  input: { merchantId: string; campaign: Campaign; hints: AttributionHints; saleTime: Date; hintSource?: string; knownClick?: Click | null },
 ): Promise<AttributionOutcome> {
   const { merchantId, campaign, hints, saleTime } = input;
   const source = input.hintSource ?? 'request';
@@ -31,7 +32,7 @@ export async function attributeSale(
   const problems: AttributionProblem[] = [];
 
   if (hints.clickId) {
-    const click = await findClick(db, merchantId, hints.clickId);
+    const click = input.knownClick !== undefined ? input.knownClick : await findClick(db, merchantId, hints.clickId);
     if (!click) {
       trace.push(`${source} click_id=${hints.clickId} → no such click`);
       problems.push('unknown_click');

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { ConnectionContext, ConnectionMode } from '../contract/webhook-delivery.js';
 import { isProviderId } from '../contract/providers.js';
-import type { Database, Executor } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { findConnectionById } from '../db/repositories/connection.repository.js';
 import type { Connection } from '../db/tables/connection.table.js';
 import { openSecret, sealSecret } from '../lib/secret-box.js';
@@ -61,20 +61,24 @@ export class ConnectionDirectory {
 
   /** The live connection, or null when it does not exist or was deleted. */
   async find(connectionId: string): Promise<ResolvedConnection | null> {
+    const resolved = await this.#resolve(connectionId);
+    return resolved && !resolved.deleted ? resolved : null;
+  }
+
+  /** Deleted connections included: their stored events are still processed and replayable. */
+  async findForProcessing(connectionId: string): Promise<ResolvedConnection | null> {
+    return this.#resolve(connectionId);
+  }
+
+  async #resolve(connectionId: string): Promise<ResolvedConnection | null> {
     const now = Date.now();
     const cached = this.#cache.get(connectionId);
     if (cached && cached.expiresAt > now) return cached.value;
     const row = await findConnectionById(this.#db, connectionId);
-    const value = row && row.deleted_at === null ? toConnectionContext(this.#key, row) : null;
+    const value = row ? toConnectionContext(this.#key, row) : null;
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(connectionId, { value, expiresAt: now + this.#ttlMs });
     return value;
-  }
-
-  /** Deleted connections included: their stored events are still processed and replayable. */
-  async findForProcessing(db: Executor, connectionId: string): Promise<ResolvedConnection | null> {
-    const row = await findConnectionById(db, connectionId);
-    return row ? toConnectionContext(this.#key, row) : null;
   }
 
   invalidate(connectionId: string): void {

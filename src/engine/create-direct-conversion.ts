@@ -4,8 +4,8 @@
  */
 import { HubError, NotFoundError, ValidationError } from '../contract/errors.js';
 import type { Executor } from '../db/database.js';
-import { findAffiliate, findEnrollment } from '../db/repositories/affiliate.repository.js';
-import { findCampaign } from '../db/repositories/campaign.repository.js';
+import { findAffiliateInCampaign } from '../db/repositories/affiliate.repository.js';
+import { findCampaignWithCap } from '../db/repositories/campaign.repository.js';
 import { findConversionByOrder } from '../db/repositories/conversion.repository.js';
 import type { ConversionEventType } from '../db/tables/conversion.table.js';
 import { hashPersonalData } from '../lib/hashing.js';
@@ -39,8 +39,9 @@ export async function createDirectConversion(trx: Executor, request: DirectConve
   const existing = await findConversionByOrder(trx, request.merchantId, request.orderId);
   if (existing) return { outcome: 'duplicate', conversionId: existing.id };
 
-  const campaign = await findCampaign(trx, request.merchantId, request.campaignId);
-  if (!campaign) throw new NotFoundError('campaign');
+  const found = await findCampaignWithCap(trx, request.merchantId, request.campaignId);
+  if (!found) throw new NotFoundError('campaign');
+  const { campaign, cap } = found;
   const currency = request.currency ?? campaign.currency;
   const amount = parseMajorAmount(request.amount, currency);
   if (!amount.ok) throw new ValidationError(`${request.fieldNames.amount} ${amount.message}`, [{ field: request.fieldNames.amount, message: amount.message }]);
@@ -55,12 +56,11 @@ export async function createDirectConversion(trx: Executor, request: DirectConve
   if (!attribution.attributed || attribution.problems.includes('unknown_click')) {
     throw attributionError(attribution.problems, request, campaign.cookie_window_days);
   }
-  const affiliate = await findAffiliate(trx, request.merchantId, attribution.affiliateId);
+  const affiliate = await findAffiliateInCampaign(trx, request.merchantId, attribution.affiliateId, campaign.id);
   if (!affiliate) throw new NotFoundError('affiliate');
-  const enrollment = await findEnrollment(trx, request.merchantId, affiliate.id, campaign.id);
-  if (enrollment?.status !== 'approved') {
-    throw new HubError('affiliate_not_approved', enrollment
-      ? `affiliate ${affiliate.id} is ${enrollment.status} in campaign ${campaign.id}`
+  if (affiliate.enrollment_status !== 'approved') {
+    throw new HubError('affiliate_not_approved', affiliate.enrollment_status
+      ? `affiliate ${affiliate.id} is ${affiliate.enrollment_status} in campaign ${campaign.id}`
       : `affiliate ${affiliate.id} is not enrolled in campaign ${campaign.id}`);
   }
 
@@ -68,6 +68,7 @@ export async function createDirectConversion(trx: Executor, request: DirectConve
   return recordConversion(trx, {
     merchantId: request.merchantId,
     campaign,
+    cap,
     affiliate,
     clickId: attribution.clickId,
     visitorId: attribution.visitorId,

@@ -2,6 +2,9 @@
  * @module The in-process worker that processes stored events. Safe with several hub processes on
  * one database: events are claimed with FOR UPDATE SKIP LOCKED under a lease, and an event re-armed
  * while claimed (a replay, a fresh notification) is finished by whoever holds its newest generation.
+ *
+ * Up to `concurrency` events are in flight at once; a slot that frees up is refilled at once, so
+ * one slow event (a processor API call) never holds the others back.
  */
 import { claimDueEvents, claimEventNow } from '../db/repositories/inbound-event.repository.js';
 import { processClaimedEvent } from './process-event.js';
@@ -21,10 +24,10 @@ export class EventProcessor {
   readonly #options: EventProcessorOptions;
   #running: Promise<void> | null = null;
   #stopped = true;
-  #wakeUp: (() => void) | null = null;
-  /** A wake that came while the worker was busy: its next sleep is skipped. */
-  #wokenWhileBusy = false;
-  #inFlight = new Set<Promise<void>>();
+  #signal: (() => void) | null = null;
+  /** A wake that came while the worker was busy: its next wait is skipped. */
+  #signalled = false;
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(deps: PipelineDependencies, options: Partial<EventProcessorOptions> = {}) {
     this.#deps = deps;
@@ -40,7 +43,7 @@ export class EventProcessor {
   /** Stops claiming and waits for the events being processed to finish (SIGTERM drain). */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#wakeUp?.();
+    this.#notify();
     await this.#running;
     this.#running = null;
     await Promise.all(this.#inFlight);
@@ -48,15 +51,15 @@ export class EventProcessor {
 
   /** A delivery was stored: look now instead of at the next poll. */
   wake(): void {
-    if (this.#wakeUp) this.#wakeUp();
-    else this.#wokenWhileBusy = true;
+    this.#notify();
   }
 
   /** Processes until nothing is due and nothing is in flight (tests, tools). */
   async drain(): Promise<void> {
     for (;;) {
-      await Promise.all(this.#inFlight);
-      if ((await this.#runBatch()) === 0 && this.#inFlight.size === 0) return;
+      const claimed = await this.#fill();
+      if (claimed === 0 && this.#inFlight.size === 0) return;
+      if (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
     }
   }
 
@@ -68,9 +71,14 @@ export class EventProcessor {
     return true;
   }
 
-  async #runBatch(): Promise<number> {
-    const events = await claimDueEvents(this.#deps.db, this.#deps.clock.now(), this.#options.concurrency, this.#options.leaseMs);
-    await Promise.all(events.map((event) => this.#track(processClaimedEvent(this.#deps, event))));
+  /** Claims as many due events as there are free slots and starts them; returns how many. */
+  async #fill(): Promise<number> {
+    const free = this.#options.concurrency - this.#inFlight.size;
+    if (free <= 0) return 0;
+    const events = await claimDueEvents(this.#deps.db, this.#deps.clock.now(), free, this.#options.leaseMs);
+    for (const event of events) {
+      void this.#track(processClaimedEvent(this.#deps, event)).finally(() => this.#notify());
+    }
     return events.length;
   }
 
@@ -82,34 +90,42 @@ export class EventProcessor {
   async #loop(): Promise<void> {
     let idleDelay = this.#options.pollIntervalMs;
     while (!this.#stopped) {
-      let processed = 0;
+      let claimed = 0;
       try {
-        processed = await this.#runBatch();
+        claimed = await this.#fill();
         idleDelay = this.#options.pollIntervalMs;
       } catch (error) {
         // The database is away: back off (up to 5 s) instead of spinning; stored events wait safely.
         idleDelay = Math.min(idleDelay * 2, 5_000);
         this.#deps.logger.warn('event processor cannot reach the database', { error: error instanceof Error ? error : String(error) });
       }
-      if (processed === 0 && !this.#stopped) await this.#sleep(idleDelay);
+      if (this.#stopped) break;
+      // Full: wait for a slot. Nothing due: wait for a delivery or the next poll. Otherwise go on claiming.
+      if (this.#inFlight.size >= this.#options.concurrency) await this.#wait(null);
+      else if (claimed === 0) await this.#wait(idleDelay);
     }
   }
 
-  #sleep(milliseconds: number): Promise<void> {
-    if (this.#wokenWhileBusy) {
-      this.#wokenWhileBusy = false;
+  /** Resolves on the next signal (a wake, a finished event) or after `milliseconds`. */
+  #wait(milliseconds: number | null): Promise<void> {
+    if (this.#signalled) {
+      this.#signalled = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, milliseconds);
-      function done() {
-        clearTimeout(timer);
+      let timer: NodeJS.Timeout | null = null;
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        this.#signal = null;
         resolve();
-      }
-      this.#wakeUp = () => {
-        this.#wakeUp = null;
-        done();
       };
+      if (milliseconds !== null) timer = setTimeout(done, milliseconds);
+      this.#signal = done;
     });
+  }
+
+  #notify(): void {
+    if (this.#signal) this.#signal();
+    else this.#signalled = true;
   }
 }

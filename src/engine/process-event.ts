@@ -56,10 +56,10 @@ function retryOrGiveUp(event: InboundEvent, now: Date): Pick<InboundEventUpdate,
 }
 
 /**
- * Closes the race between "this refund waits for that reference" and "that reference was just
- * bound", decided in two concurrent transactions that cannot see each other. Once this transaction
- * has committed, it wakes the waiters of what it bound, and re-checks what it waits for: whichever of
- * the two transactions commits last then sees the other and the waiter is woken.
+ * Wakes the events waiting for what this transaction bound — after the commit, because a waiter
+ * and a binding decided in two concurrent transactions cannot see each other. This transaction also
+ * re-checks what it waits for itself: whichever of the two commits last then sees the other, so
+ * the waiter is always woken.
  */
 async function wakeAfterCommit(deps: PipelineDependencies, merchantId: string, bound: readonly string[], waitingFor: string | null, now: Date): Promise<void> {
   const references = [...new Set(bound)];
@@ -87,7 +87,7 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
   };
 
   try {
-    const connection = await deps.connections.findForProcessing(deps.db, event.connection_id);
+    const connection = await deps.connections.findForProcessing(event.connection_id);
     const adapter = deps.adapters[event.provider as keyof typeof deps.adapters];
     if (!connection || !adapter) throw new Error(connection ? `no adapter for ${event.provider}` : `connection ${event.connection_id} no longer exists`);
     const stored = toStoredEvent(event);
@@ -133,7 +133,8 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
           next_attempt_at: new Date(now.getTime() + nextAttemptDelayMs(event.attempts)),
         });
       } else {
-        Object.assign(changes, { status: outcome.status, reason: outcome.status === 'ignored' ? outcome.reason : null, waiting_for: null, processed_at: now });
+        // The moment the effects are done, not when processing began: the event log's lag is honest.
+        Object.assign(changes, { status: outcome.status, reason: outcome.status === 'ignored' ? outcome.reason : null, waiting_for: null, processed_at: deps.clock.now() });
       }
       await finishEvent(trx, event.merchant_id, event.id, event.generation, changes);
       return outcome.status === 'waiting' ? outcome.waitingFor : null;

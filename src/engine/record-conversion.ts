@@ -14,7 +14,8 @@ import {
   insertConversionIfNew,
   sumCommissionBetween,
 } from '../db/repositories/conversion.repository.js';
-import { findMerchant, lockMerchant } from '../db/repositories/merchant.repository.js';
+import { lockMerchant } from '../db/repositories/merchant.repository.js';
+import type { EarningsCap } from '../db/repositories/campaign.repository.js';
 import type { Affiliate } from '../db/tables/affiliate.table.js';
 import type { Campaign } from '../db/tables/campaign.table.js';
 import type { ConversionAdjustment, NewConversionAdjustment } from '../db/tables/conversion-adjustment.table.js';
@@ -32,6 +33,8 @@ import { commissionBaseAmount, computeCommission, netAmount, type SaleAmounts } 
 export interface ConversionDraft {
   merchantId: string;
   campaign: Campaign;
+  /** The merchant's monthly cap, read with the campaign. */
+  cap: EarningsCap;
   affiliate: Affiliate;
   clickId: string | null;
   visitorId: string | null;
@@ -64,10 +67,9 @@ export async function recordConversion(trx: Executor, draft: ConversionDraft, no
   const { campaign } = draft;
   const month = utcMonthOf(draft.occurredAt);
   const tiered = campaign.commission.type === 'tiered';
+  const { cap } = draft;
   // Tier counts and cap sums are read-then-decide; the merchant row lock makes them race-free.
-  let merchant = tiered ? await lockMerchant(trx, draft.merchantId) : await findMerchant(trx, draft.merchantId);
-  if (!merchant) throw new Error(`merchant ${draft.merchantId} vanished while recording a conversion`);
-  if (!tiered && merchant.monthly_earnings_cap !== null) merchant = (await lockMerchant(trx, draft.merchantId)) ?? merchant;
+  if (tiered || cap.amount !== null) await lockMerchant(trx, draft.merchantId);
 
   const monthlyConversionCount = tiered
     ? (await countAffiliateConversionsBetween(trx, { merchantId: draft.merchantId, campaignId: campaign.id, affiliateId: draft.affiliate.id, ...month })) + 1
@@ -86,13 +88,13 @@ export async function recordConversion(trx: Executor, draft: ConversionDraft, no
   if (isSelfReferral && campaign.self_referral === 'reject') {
     status = 'rejected';
     statusReason = 'self_referral';
-  } else if (merchant.monthly_earnings_cap !== null && merchant.cap_currency === draft.currency && commission > 0) {
+  } else if (cap.amount !== null && cap.currency === draft.currency && commission > 0) {
     const earnedThisMonth = await sumCommissionBetween(trx, draft.merchantId, draft.currency, month.from, month.until);
-    if (earnedThisMonth + commission > merchant.monthly_earnings_cap) {
+    if (earnedThisMonth + commission > cap.amount) {
       if (draft.whenOverCap === 'refuse') {
         const raced = await findConversionByOrder(trx, draft.merchantId, draft.orderId);
         if (raced) return { outcome: 'duplicate', conversionId: raced.id };
-        throw new HubError('earnings_limit_reached', `the merchant's monthly earnings cap of ${merchant.cap_currency} is reached for ${month.from.toISOString().slice(0, 7)}`);
+        throw new HubError('earnings_limit_reached', `the merchant's monthly earnings cap of ${cap.currency} is reached for ${month.from.toISOString().slice(0, 7)}`);
       }
       status = 'rejected';
       statusReason = 'earnings_limit_reached';

@@ -66,7 +66,9 @@ describe('Stripe subscriptions', () => {
     const [, , , renewalEvent = ''] = await deliverStripe(hub, merchant, [...firstPayment(merchant), renewal(merchant, { attributed: false })]);
     const conversions = await conversionsOf(merchant);
     expect(conversions.find((row) => row.orderId === RENEWAL_INVOICE)).toMatchObject({ conversionType: 'recurring', affiliateId: merchant.affiliateId, commission: 4 });
-    expect((await eventOf(merchant, renewalEvent)).trace.join(' ')).toContain(`stripe:subscription:sub_1UcT4p7HnQ2eLx4KvHPBNWcD → first sale ${FIRST_INVOICE}`);
+    const trace = (await eventOf(merchant, renewalEvent)).trace.join(' ');
+    expect(trace).toContain('stripe:subscription:sub_1UcT4p7HnQ2eLx4KvHPBNWcD → first conversion conv_');
+    expect(trace).toContain(`(order ${FIRST_INVOICE}) → affiliate ${merchant.affiliateId}`);
   });
 
   it('stops paying renewals after the campaign’s recurring window', async () => {

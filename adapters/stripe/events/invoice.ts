@@ -18,9 +18,16 @@ const sum = (items: readonly { amount: number }[] | null | undefined) => (items 
 
 export function mapInvoicePaid(event: StripeEvent): MappingResult {
   const invoice = invoiceSchema.parse(event.data.object);
-  if (invoice.amount_paid === 0) return ignore(event, 'unpaid', `invoice ${invoice.id} was paid with no money (trial or full credit)`);
   const subscription = invoice.parent?.subscription_details?.subscription ?? invoice.subscription;
   const reason = invoice.billing_reason ?? 'manual';
+  if (invoice.amount_paid === 0) {
+    // A free trial's first invoice earns nothing, but it is the subscription's first sale: binding
+    // the subscription to it lets the first paid renewal know it is a renewal, not wait for a sale.
+    if (subscription && reason === 'subscription_create') {
+      return records(event, { kind: 'link', orderId: invoice.id, references: [stripeReference.subscription(subscription), ...(invoice.customer ? [stripeReference.customer(invoice.customer)] : [])] });
+    }
+    return ignore(event, 'unpaid', `invoice ${invoice.id} was paid with no money (trial or full credit)`);
+  }
   const isRenewal = RENEWAL_REASONS.has(reason);
   if (!subscription && reason !== 'manual') return ignore(event, 'irrelevant_event', `invoice ${invoice.id} (${reason}) belongs to no subscription`);
 

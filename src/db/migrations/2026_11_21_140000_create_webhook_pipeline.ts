@@ -104,6 +104,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('conversion')
     .addColumn('charged_back', 'boolean', (column) => column.notNull().defaultTo(false))
     .execute();
+  // Renewals find their subscription's first conversion (attribution, recurring window).
+  await db.schema.createIndex('conversion_subscription_idx').on('conversion').columns(['merchant_id', 'subscription_id', 'created_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

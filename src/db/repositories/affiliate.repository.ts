@@ -75,3 +75,21 @@ export async function listEnrollments(db: Executor, merchantId: string, affiliat
     .where('merchant_id', '=', merchantId).where('affiliate_id', 'in', affiliateIds)
     .orderBy('created_at').orderBy('campaign_id').execute();
 }
+
+/** The affiliate with its standing in one campaign (null when not enrolled there), in one query. */
+export async function findAffiliateInCampaign(
+  db: Executor,
+  merchantId: string,
+  affiliateId: string,
+  campaignId: string,
+): Promise<(Affiliate & { enrollment_status: EnrollmentStatus | null }) | undefined> {
+  return db.selectFrom('affiliate')
+    .leftJoin('enrollment', (join) => join
+      .onRef('enrollment.merchant_id', '=', 'affiliate.merchant_id')
+      .onRef('enrollment.affiliate_id', '=', 'affiliate.id')
+      .on('enrollment.campaign_id', '=', campaignId))
+    .selectAll('affiliate')
+    .select('enrollment.status as enrollment_status')
+    .where('affiliate.merchant_id', '=', merchantId).where('affiliate.id', '=', affiliateId)
+    .executeTakeFirst();
+}

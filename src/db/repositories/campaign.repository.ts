@@ -23,3 +23,22 @@ export async function listCampaigns(db: Executor, merchantId: string, page: Page
 export async function updateCampaign(db: Executor, merchantId: string, campaignId: string, changes: CampaignUpdate): Promise<Campaign | undefined> {
   return db.updateTable('campaign').set(changes).where('merchant_id', '=', merchantId).where('id', '=', campaignId).returningAll().executeTakeFirst();
 }
+
+/** The merchant's monthly earnings cap, as recording a conversion needs it. */
+export interface EarningsCap {
+  amount: number | null;
+  currency: string;
+}
+
+/** The campaign and its merchant's earnings cap, in one query. */
+export async function findCampaignWithCap(db: Executor, merchantId: string, campaignId: string): Promise<{ campaign: Campaign; cap: EarningsCap } | undefined> {
+  const row = await db.selectFrom('campaign')
+    .innerJoin('merchant', 'merchant.id', 'campaign.merchant_id')
+    .selectAll('campaign')
+    .select(['merchant.monthly_earnings_cap as cap_amount', 'merchant.cap_currency as cap_currency'])
+    .where('campaign.merchant_id', '=', merchantId).where('campaign.id', '=', campaignId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { cap_amount: amount, cap_currency: currency, ...campaign } = row;
+  return { campaign, cap: { amount, currency } };
+}

@@ -83,3 +83,10 @@ export async function countAffiliateConversionsBetween(
     .executeTakeFirstOrThrow();
   return Number(row.total);
 }
+
+/** The earliest conversion of a subscription (its first payment, or its first paid renewal after a trial). */
+export async function findFirstSubscriptionConversion(db: Executor, merchantId: string, subscriptionKey: string): Promise<Conversion | undefined> {
+  return db.selectFrom('conversion').selectAll()
+    .where('merchant_id', '=', merchantId).where('subscription_id', '=', subscriptionKey)
+    .orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+}
