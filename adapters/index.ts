@@ -4,12 +4,20 @@
  */
 import type { AdapterFactory, AdapterFactoryOptions, ProviderAdapter } from '../src/contract/index.js';
 import type { ProviderId } from '../src/contract/providers.js';
+import { createGoPayAdapter } from './gopay/index.js';
+import { createGumroadAdapter } from './gumroad/index.js';
+import { createLemonSqueezyAdapter } from './lemonsqueezy/index.js';
 import { createPaddleAdapter } from './paddle/index.js';
 import { createStripeAdapter } from './stripe/index.js';
+import { createWooCommerceAdapter } from './woocommerce/index.js';
 
 export const adapterFactories = {
   stripe: createStripeAdapter,
   paddle: createPaddleAdapter,
+  lemonsqueezy: createLemonSqueezyAdapter,
+  gumroad: createGumroadAdapter,
+  gopay: createGoPayAdapter,
+  woocommerce: createWooCommerceAdapter,
 } satisfies Partial<Record<ProviderId, AdapterFactory>>;
 
 export function createAdapters(options: AdapterFactoryOptions): Partial<Record<ProviderId, ProviderAdapter>> {

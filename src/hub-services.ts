@@ -7,7 +7,9 @@ import type { Config } from './config.js';
 import type { AdapterIo } from './contract/provider-adapter.js';
 import type { Database } from './db/database.js';
 import { ConnectionDirectory } from './engine/connection-directory.js';
+import { ApprovalSweeper } from './engine/approval-sweep.js';
 import { EventProcessor, type EventProcessorOptions } from './engine/event-processor.js';
+import { WebhookRelay } from './engine/webhook-relay.js';
 import type { AdapterRegistry, PipelineDependencies } from './engine/pipeline.js';
 import { countQueuedEvents } from './db/repositories/inbound-event.repository.js';
 import { createHubMetrics, type HubMetrics } from './http/metrics.js';
@@ -34,6 +36,10 @@ export interface HubServices extends PipelineDependencies {
     readonly clicks: RateLimiter;
   };
   readonly processor: EventProcessor;
+  /** Delivers outbound webhooks from the outbox. */
+  readonly relay: WebhookRelay;
+  /** Approves pending conversions whose hold period has ended. */
+  readonly sweeper: ApprovalSweeper;
 }
 
 const MINUTE = 60_000;
@@ -48,6 +54,8 @@ export function createHubServices(input: {
   adapters: AdapterRegistry;
   io: AdapterIo;
   processorOptions?: Partial<EventProcessorOptions>;
+  /** Relay settings tests shorten (the attempt timeout) or make deterministic (the jitter). */
+  relayOptions?: { attemptTimeoutMs?: number; pollIntervalMs?: number; random?: () => number };
 }): HubServices {
   const { config, clock, db } = input;
   const encryptionKey = deriveKey(input.secretKey, 'provider-secrets');
@@ -74,5 +82,7 @@ export function createHubServices(input: {
       clicks: new RateLimiter({ limit: 30, windowMs: MINUTE, clock }),
     }),
     processor: new EventProcessor(pipeline, input.processorOptions),
+    relay: new WebhookRelay({ db, clock, logger: input.logger, encryptionKey, allowPrivate: config.allowPrivateWebhooks, ...input.relayOptions }),
+    sweeper: new ApprovalSweeper({ db, clock, onError: (error) => input.logger.warn('approval sweep failed', { error: error instanceof Error ? error : String(error) }) }),
   });
 }

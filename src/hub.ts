@@ -51,6 +51,8 @@ export async function startHub(config: Config, options: { logger: Logger; clock?
   const server = createApp(services).listen(config.port, config.host);
   await once(server, 'listening');
   services.processor.start();
+  services.relay.start();
+  services.sweeper.start();
   const { port } = server.address() as AddressInfo;
   let stopping: Promise<void> | null = null;
   return {
@@ -64,8 +66,8 @@ export async function startHub(config: Config, options: { logger: Logger; clock?
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
-        // Finish the event being processed, then let go of the database.
-        await services.processor.stop();
+        // Finish the event being processed and the webhooks in the air, then let go of the database.
+        await Promise.all([services.processor.stop(), services.relay.stop(), services.sweeper.stop()]);
         await database.close();
       })();
       return stopping;

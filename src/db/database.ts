@@ -13,6 +13,9 @@ import type { LinkTable } from './tables/link.table.js';
 import type { MerchantTable } from './tables/merchant.table.js';
 import type { OrderFactTable } from './tables/order-fact.table.js';
 import type { OrderReferenceTable } from './tables/order-reference.table.js';
+import type { OutboundEventTable } from './tables/outbound-event.table.js';
+import type { WebhookDeliveryTable } from './tables/webhook-delivery.table.js';
+import type { WebhookEndpointTable } from './tables/webhook-endpoint.table.js';
 
 export interface Database {
   merchant: MerchantTable;
@@ -28,6 +31,9 @@ export interface Database {
   inbound_event: InboundEventTable;
   order_reference: OrderReferenceTable;
   order_fact: OrderFactTable;
+  webhook_endpoint: WebhookEndpointTable;
+  outbound_event: OutboundEventTable;
+  webhook_delivery: WebhookDeliveryTable;
 }
 
 /** What repository functions take first: the database or an open transaction. */

@@ -9,6 +9,7 @@ import { bindReferences, resolveReference } from '../db/repositories/order-refer
 import { formatMinorAsDecimal } from '../lib/money.js';
 import { lockOrder, orderSeenReference, type ApplyContext, type RecordOutcome } from './apply-context.js';
 import { readOrderFacts } from './order-facts.js';
+import { emitChange } from './conversion-events.js';
 import { reconcileConversion } from './reconcile-conversion.js';
 
 async function locateOrder(context: ApplyContext, locator: OrderLocator): Promise<string | null> {
@@ -51,6 +52,7 @@ export async function applyOrderChange(context: ApplyContext, record: RefundReco
   }
   const facts = await readOrderFacts(trx, merchantId, orderId);
   const { conversion: updated, lines } = await reconcileConversion(trx, conversion, facts, { reference: record.kind === 'refund' ? record.key : record.disputeKey }, now);
+  await emitChange(trx, conversion, updated, now);
   trace.push(lines.length === 0
     ? `conversion ${conversion.id} already reflects this`
     : `conversion ${conversion.id}: ${lines.map((line) => `${line.type} ${formatMinorAsDecimal(line.commission_delta, updated.currency)}`).join(', ')} → commission ${formatMinorAsDecimal(updated.commission, updated.currency)}, ${updated.status}`);

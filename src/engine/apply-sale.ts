@@ -18,6 +18,7 @@ import { lockOrder, orderSeenReference, type ApplyContext, type RecordOutcome } 
 import { attributeSale } from './attribution.js';
 import { addUtcMonths } from './calendar.js';
 import { commissionBaseAmount, netAmount } from './commission.js';
+import { emitChange, emitConversionEvent } from './conversion-events.js';
 import { readOrderFacts } from './order-facts.js';
 import { reconcileConversion } from './reconcile-conversion.js';
 import { recordConversion } from './record-conversion.js';
@@ -82,6 +83,8 @@ export async function applySale(context: ApplyContext, record: SaleRecord): Prom
     conversion = reconciled.conversion;
     trace.push(`applied earlier refunds/disputes: refunded ${formatMinorAsDecimal(conversion.refunded_amount, conversion.currency)}, commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)}, ${conversion.status}`);
   }
+  // One event for the conversion as it stands: its state before the earlier facts applied was never visible.
+  await emitConversionEvent(trx, 'conversion.created', conversion, now);
   await bindAndWake(context, record.orderId, references);
   return { status: 'processed', conversionIds: [conversion.id], trace };
 }
@@ -115,6 +118,7 @@ async function reitemise(context: ApplyContext, existing: Conversion, record: Sa
   const facts = await readOrderFacts(context.trx, context.merchantId, existing.order_id);
   const { conversion } = await reconcileConversion(context.trx, rebased, facts,
     { reference: record.orderId, rebasedFrom: { originalCommission: existing.original_commission, amount: existing.amount } }, context.now);
+  await emitChange(context.trx, existing, conversion, context.now);
   trace.push(`amounts itemised by this event: tax ${formatMinorAsDecimal(record.amounts.tax, record.currency)}, shipping ${formatMinorAsDecimal(record.amounts.shipping, record.currency)} → commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)}`);
   return conversion;
 }
@@ -182,6 +186,11 @@ async function decideAttribution(context: ApplyContext, record: SaleRecord, trac
     if (affiliateId && recurring !== null && recurring !== 'lifetime' && first && record.occurredAt > addUtcMonths(first.created_at, recurring.months)) {
       trace.push(`renewal on ${record.occurredAt.toISOString()} is past ${recurring.months} months from the first conversion (${first.created_at.toISOString()}) → recurring_window_ended`);
       return { outcome: 'ignored', reason: 'recurring_window_ended' };
+    }
+    if (!affiliateId && binding && !(await resolveReference(trx, merchantId, orderSeenReference(binding.orderId)))) {
+      // Bound by a link (e.g. Lemon Squeezy's subscription_created) to a first sale not seen yet: wait for that sale.
+      trace.push(`${binding.reference} → first sale ${binding.orderId} not recorded yet → waiting for it`);
+      return { outcome: 'waiting', waitingFor: orderSeenReference(binding.orderId) };
     }
     if (!affiliateId) {
       trace.push(`${binding?.reference ?? 'subscription'} → first sale ${binding?.orderId ?? '?'} has no conversion`);

@@ -4,6 +4,7 @@ import type { Executor } from '../db/database.js';
 import { appendAdjustments } from '../db/repositories/adjustment.repository.js';
 import { lockConversion, updateConversion } from '../db/repositories/conversion.repository.js';
 import type { Conversion, ConversionStatus } from '../db/tables/conversion.table.js';
+import { emitChange } from './conversion-events.js';
 
 export type ManualStatus = 'approved' | 'rejected' | 'paid';
 
@@ -38,10 +39,12 @@ export async function changeConversionStatus(
     // Approvals and payouts move no money in the ledger; a zero line keeps the merchant's note with the history.
     await appendAdjustments(trx, [{ ...base, type: 'manual', commission_delta: 0, reference: `status:${change.status}` }]);
   }
-  return updateConversion(trx, change.merchantId, conversion.id, {
+  const updated = await updateConversion(trx, change.merchantId, conversion.id, {
     status: change.status,
     status_reason: change.status === 'rejected' ? (change.note ?? 'rejected_by_merchant') : conversion.status_reason,
     commission: change.status === 'rejected' ? 0 : conversion.commission,
     updated_at: now,
   });
+  await emitChange(trx, conversion, updated, now);
+  return updated;
 }

@@ -11,6 +11,7 @@ import type { ConversionEventType } from '../db/tables/conversion.table.js';
 import { hashPersonalData } from '../lib/hashing.js';
 import { parseMajorAmount } from '../lib/money.js';
 import { attributeSale } from './attribution.js';
+import { emitConversionEvent } from './conversion-events.js';
 import { recordConversion, type RecordResult } from './record-conversion.js';
 
 export interface DirectConversionRequest {
@@ -65,7 +66,7 @@ export async function createDirectConversion(trx: Executor, request: DirectConve
   }
 
   const customerEmailHash = request.customerEmail ? hashPersonalData(piiKey, request.customerEmail) : null;
-  return recordConversion(trx, {
+  const result = await recordConversion(trx, {
     merchantId: request.merchantId,
     campaign,
     cap,
@@ -86,6 +87,8 @@ export async function createDirectConversion(trx: Executor, request: DirectConve
     amountsPrecedence: 0,
     whenOverCap: 'refuse',
   }, now);
+  if (result.outcome === 'created') await emitConversionEvent(trx, 'conversion.created', result.conversion, now);
+  return result;
 }
 
 function attributionError(problems: readonly string[], request: DirectConversionRequest, cookieWindowDays: number): HubError {

@@ -15,6 +15,7 @@ import { linkRoutes } from './routes/link.routes.js';
 import { postbackRoutes } from './routes/postback.routes.js';
 import { redirectRoutes } from './routes/redirect.routes.js';
 import { systemRoutes } from './routes/system.routes.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoint.routes.js';
 import { webhookRoutes } from './routes/webhook.routes.js';
 
 export function createApp(services: HubServices): Express {
@@ -47,6 +48,7 @@ export function createApp(services: HubServices): Express {
   api.use('/conversions', conversionRoutes(services));
   api.use('/connections', connectionRoutes(services));
   api.use('/events', eventRoutes(services));
+  api.use('/webhook-endpoints', webhookEndpointRoutes(services));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -1,7 +1,7 @@
 /** @module Opaque prefixed identifiers (`conv_…`, `aff_…`), random and URL-safe. */
 import { randomBytes } from 'node:crypto';
 
-export type IdPrefix = 'mer' | 'camp' | 'aff' | 'clk' | 'vis' | 'conv' | 'ev' | 'con' | 'we' | 'key' | 'lnk' | 'whd' | 'evt';
+export type IdPrefix = 'mer' | 'camp' | 'aff' | 'clk' | 'vis' | 'conv' | 'ev' | 'con' | 'we' | 'key' | 'lnk' | 'whd' | 'msg';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 

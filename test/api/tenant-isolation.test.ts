@@ -19,6 +19,7 @@ interface ForeignIds {
   conversionId: string;
   connectionId: string;
   eventId: string;
+  endpointId: string;
 }
 
 async function seedMerchant(hub: TestHub): Promise<{ api: ApiClient; ids: ForeignIds; writeKey: string }> {
@@ -30,10 +31,12 @@ async function seedMerchant(hub: TestHub): Promise<{ api: ApiClient; ids: Foreig
   const conversion = (await api.post('/api/v1/conversions', { campaignId, affiliateId, amount: 10, orderId: `iso-${campaignId}` }).expect(201)).body.data as { id: string };
   const connection = (await api.post('/api/v1/connections', { provider: 'stripe', campaignId, secrets: [STRIPE_SECRET] }).expect(201)).body.data as { id: string };
   const event = (await sendStripeEvent(hub, connection.id, { ...stripeFixture('customer.subscription.deleted.1'), id: `evt_${campaignId}` }).expect(200)).body as { eventId: string };
+  // A public address written as an IP: no DNS needed, and not refused as private.
+  const endpoint = (await api.post('/api/v1/webhook-endpoints', { url: 'https://93.184.216.34/hooks', events: ['conversion.created'] }).expect(201)).body.data as { id: string };
   return {
     api,
     writeKey: merchant.writeKey,
-    ids: { campaignId, affiliateId, linkId: link.id, linkCode: link.code, clickId: click.clickId, conversionId: conversion.id, connectionId: connection.id, eventId: event.eventId },
+    ids: { campaignId, affiliateId, linkId: link.id, linkCode: link.code, clickId: click.clickId, conversionId: conversion.id, connectionId: connection.id, eventId: event.eventId, endpointId: endpoint.id },
   };
 }
 
@@ -63,6 +66,10 @@ describe('tenant isolation', () => {
     'DELETE /api/v1/connections/:connectionId': (api, foreign) => api.delete(`/api/v1/connections/${foreign.connectionId}`),
     'GET /api/v1/events/:eventId': (api, foreign) => api.get(`/api/v1/events/${foreign.eventId}`),
     'POST /api/v1/events/:eventId/replay': (api, foreign) => api.post(`/api/v1/events/${foreign.eventId}/replay`),
+    'GET /api/v1/webhook-endpoints/:endpointId': (api, foreign) => api.get(`/api/v1/webhook-endpoints/${foreign.endpointId}`),
+    'PATCH /api/v1/webhook-endpoints/:endpointId': (api, foreign) => api.patch(`/api/v1/webhook-endpoints/${foreign.endpointId}`, { url: 'https://93.184.216.35/stolen' }),
+    'DELETE /api/v1/webhook-endpoints/:endpointId': (api, foreign) => api.delete(`/api/v1/webhook-endpoints/${foreign.endpointId}`),
+    'GET /api/v1/webhook-endpoints/:endpointId/deliveries': (api, foreign) => api.get(`/api/v1/webhook-endpoints/${foreign.endpointId}/deliveries`),
   };
 
   it('walks every parameterised /api/v1 route of the app', () => {
@@ -77,7 +84,7 @@ describe('tenant isolation', () => {
     const foreign = await send(mine.api, theirs);
     const missing = await send(mine.api, {
       campaignId: 'camp_missing', affiliateId: 'aff_missing', linkId: 'lnk_missing', linkCode: 'missing', clickId: 'clk_missing',
-      conversionId: 'conv_missing', connectionId: 'con_missing', eventId: 'ev_missing',
+      conversionId: 'conv_missing', connectionId: 'con_missing', eventId: 'ev_missing', endpointId: 'we_missing',
     });
     expect(foreign.status).toBe(404);
     expect(foreign.body.error.code).toBe('not_found');
@@ -113,7 +120,7 @@ describe('tenant isolation', () => {
 
   it('never lists another merchant’s objects, even when filtering by their ids', async () => {
     for (const path of [
-      '/api/v1/campaigns', '/api/v1/affiliates', '/api/v1/links', '/api/v1/clicks', '/api/v1/conversions', '/api/v1/connections', '/api/v1/events',
+      '/api/v1/campaigns', '/api/v1/affiliates', '/api/v1/links', '/api/v1/clicks', '/api/v1/conversions', '/api/v1/connections', '/api/v1/events', '/api/v1/webhook-endpoints',
       `/api/v1/events?connectionId=${theirs.connectionId}`,
       `/api/v1/affiliates?campaignId=${theirs.campaignId}`, `/api/v1/links?affiliateId=${theirs.affiliateId}`,
       `/api/v1/clicks?campaignId=${theirs.campaignId}`, `/api/v1/conversions?campaignId=${theirs.campaignId}`,

@@ -32,8 +32,9 @@ export interface TestHub {
 export interface TestHubOptions {
   environment?: Record<string, string>;
   start?: Date;
-  /** Run the background event worker (default true); tests that step processing by hand turn it off. */
+  /** Run the background event worker and webhook relay (default true); tests that step by hand turn it off. */
   processInBackground?: boolean;
+  relayOptions?: { attemptTimeoutMs?: number; pollIntervalMs?: number; random?: () => number };
 }
 
 export async function createTestHub(options: TestHubOptions = {}): Promise<TestHub> {
@@ -45,10 +46,14 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
   const services = createHubServices({
     config, db: database.db, clock, logger: silentLogger, secretKey, adminToken: ADMIN_TOKEN,
     adapters: createAdapters({ io }), io, processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1, pollIntervalMs: 20 },
+    ...(options.relayOptions ? { relayOptions: options.relayOptions } : {}),
   });
   const server: Server = createApp(services).listen(0, '127.0.0.1');
   await once(server, 'listening');
-  if (options.processInBackground ?? true) services.processor.start();
+  if (options.processInBackground ?? true) {
+    services.processor.start();
+    services.relay.start();
+  }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     services,
@@ -60,7 +65,7 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.processor.stop();
+      await Promise.all([services.processor.stop(), services.relay.stop()]);
       await database.close();
     },
   };

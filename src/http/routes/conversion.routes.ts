@@ -10,7 +10,7 @@ import { createdOrThrowDuplicate } from '../../engine/record-conversion.js';
 import { VISITOR_ID_PATTERN } from '../../engine/record-click.js';
 import type { HubServices } from '../../hub-services.js';
 import { merchantAuth, requireWriteScope } from '../middleware/authenticate.js';
-import { presentConversion } from '../presenters/conversion.presenter.js';
+import { presentConversion } from '../../engine/conversion-view.js';
 import { sendData, sendList } from '../responses.js';
 import { amountField, emailField, currencyField, idField, instantField, metadataField, pageQueryFields, pageRequest } from '../schemas.js';
 import { parseOrThrow, pathParameter } from '../validation.js';

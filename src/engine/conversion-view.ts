@@ -1,7 +1,7 @@
-/** @module The Conversion object of SPEC §5, money back in major units. */
-import type { ConversionAdjustment } from '../../db/tables/conversion-adjustment.table.js';
-import type { Conversion } from '../../db/tables/conversion.table.js';
-import { minorToMajorNumber } from '../../lib/money.js';
+/** @module The Conversion object of SPEC §5 (money back in major units): what the API returns and outbound events carry. */
+import type { ConversionAdjustment } from '../db/tables/conversion-adjustment.table.js';
+import type { Conversion } from '../db/tables/conversion.table.js';
+import { minorToMajorNumber } from '../lib/money.js';
 
 export function presentConversion(conversion: Conversion, adjustments: readonly ConversionAdjustment[]) {
   const money = (minor: number) => minorToMajorNumber(minor, conversion.currency);

@@ -1,0 +1,2 @@
+/** @module The Gumroad adapter. */
+export { createGumroadAdapter } from './gumroad-adapter.js';

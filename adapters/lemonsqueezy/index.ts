@@ -1,0 +1,2 @@
+/** @module The Lemon Squeezy adapter. */
+export { createLemonSqueezyAdapter } from './lemonsqueezy-adapter.js';

@@ -1,0 +1,2 @@
+/** @module The WooCommerce adapter. */
+export { createWooCommerceAdapter } from './woocommerce-adapter.js';

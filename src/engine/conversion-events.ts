@@ -1,0 +1,33 @@
+/**
+ * @module Outbound conversion events (SPEC §11): one per state change, written to the outbox in the
+ * transaction that made the change, so an event exists exactly when its change was committed.
+ */
+import type { Executor } from '../db/database.js';
+import { listAdjustments } from '../db/repositories/adjustment.repository.js';
+import { enqueueOutboundEvent } from '../db/repositories/outbound.repository.js';
+import type { Conversion } from '../db/tables/conversion.table.js';
+import type { OutboundEventType } from '../db/tables/webhook-endpoint.table.js';
+import { newId } from '../lib/ids.js';
+import { presentConversion } from './conversion-view.js';
+
+export const OUTBOUND_EVENT_TYPES: readonly OutboundEventType[] = ['conversion.created', 'conversion.updated', 'conversion.reversed'];
+
+/** What a change from `before` to `after` announces: reversed, updated (status or commission), or nothing. */
+export function changeEventType(before: Pick<Conversion, 'status' | 'commission'>, after: Pick<Conversion, 'status' | 'commission'>): OutboundEventType | null {
+  if (after.status === 'reversed' && before.status !== 'reversed') return 'conversion.reversed';
+  if (after.status !== before.status || after.commission !== before.commission) return 'conversion.updated';
+  return null;
+}
+
+/** Enqueues the event with the conversion as it is now (ledger included). Call inside the change's transaction. */
+export async function emitConversionEvent(trx: Executor, type: OutboundEventType, conversion: Conversion, now: Date): Promise<void> {
+  const ledgers = await listAdjustments(trx, conversion.merchant_id, [conversion.id]);
+  const body = JSON.stringify({ type, timestamp: now.toISOString(), data: presentConversion(conversion, ledgers.get(conversion.id) ?? []) });
+  await enqueueOutboundEvent(trx, { merchant_id: conversion.merchant_id, id: newId('msg'), type, conversion_id: conversion.id, body, created_at: now });
+}
+
+/** Emits the event a change calls for, if any. */
+export async function emitChange(trx: Executor, before: Conversion, after: Conversion, now: Date): Promise<void> {
+  const type = changeEventType(before, after);
+  if (type) await emitConversionEvent(trx, type, after, now);
+}
