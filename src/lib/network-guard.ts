@@ -26,16 +26,47 @@ function isPrivateIpv4(address: string): boolean {
   });
 }
 
+/** The eight 16-bit groups of an IPv6 address (embedded dotted IPv4 tails included). */
+function ipv6Groups(address: string): number[] | null {
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted?.[1]) {
+    const value = ipv4ToNumber(dotted[1]);
+    text = text.slice(0, -dotted[1].length) + `${(value >>> 16).toString(16)}:${(value & 0xffff).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const missing = 8 - left.length - right.length;
+  if ((tail === undefined && missing !== 0) || missing < 0) return null;
+  const groups = [...left, ...Array<number>(missing).fill(0), ...right];
+  return groups.every((group) => Number.isInteger(group) && group >= 0 && group <= 0xffff) ? groups : null;
+}
+
+function embeddedIpv4(groups: number[]): string {
+  const high = groups[6] ?? 0;
+  const low = groups[7] ?? 0;
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+}
+
 /** Loopback, private, link-local, carrier-grade NAT, documentation, multicast and reserved ranges. */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return isPrivateIpv4(address);
   if (family !== 6) return true;
-  const lower = address.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped?.[1]) return isPrivateIpv4(mapped[1]);
-  if (lower === '::' || lower === '::1') return true;
-  return /^(fc|fd|fe8|fe9|fea|feb|ff)/.test(lower.replace(/^0+/, ''));
+  const groups = ipv6Groups(address);
+  if (!groups) return true;
+  const [first = 0, second = 0] = groups;
+  const zeros = (count: number) => groups.slice(0, count).every((group) => group === 0);
+  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) hide an IPv4 address.
+  if ((zeros(5) && groups[5] === 0xffff) || zeros(6) || (first === 0x64 && second === 0xff9b && groups.slice(2, 6).every((group) => group === 0))) {
+    return zeros(8) || isPrivateIpv4(embeddedIpv4(groups));
+  }
+  return (first & 0xfe00) === 0xfc00 // unique local fc00::/7
+    || (first & 0xffc0) === 0xfe80 // link-local fe80::/10
+    || (first & 0xff00) === 0xff00 // multicast ff00::/8
+    || (first === 0x2001 && second === 0x0db8); // documentation 2001:db8::/32
 }
 
 export type UrlCheck = { ok: true } | { ok: false; message: string };

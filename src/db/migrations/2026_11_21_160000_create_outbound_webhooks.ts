@@ -30,9 +30,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('conversion_id', 'text', (column) => column.notNull())
     .addColumn('body', 'text', (column) => column.notNull())
     .addColumn('created_at', 'timestamptz', (column) => column.notNull())
+    // Commit order of the outbox, for readers that need the exact sequence of a conversion's events.
+    .addColumn('sequence', 'bigserial', (column) => column.notNull())
     .addPrimaryKeyConstraint('outbound_event_pkey', ['merchant_id', 'id'])
     .execute();
-  await db.schema.createIndex('outbound_event_conversion_idx').on('outbound_event').columns(['merchant_id', 'conversion_id', 'created_at']).execute();
+  await db.schema.createIndex('outbound_event_conversion_idx').on('outbound_event').columns(['merchant_id', 'conversion_id', 'sequence']).execute();
 
   await db.schema
     .createTable('webhook_delivery')

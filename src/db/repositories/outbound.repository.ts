@@ -28,7 +28,7 @@ export async function enqueueOutboundEvent(db: Executor, event: NewOutboundEvent
 export async function listOutboundEvents(db: Executor, merchantId: string, conversionId: string): Promise<OutboundEvent[]> {
   return db.selectFrom('outbound_event').selectAll()
     .where('merchant_id', '=', merchantId).where('conversion_id', '=', conversionId)
-    .orderBy('created_at').orderBy('id').execute();
+    .orderBy('sequence').execute();
 }
 
 export interface ClaimedDelivery extends WebhookDelivery {

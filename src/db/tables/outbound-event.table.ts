@@ -1,5 +1,5 @@
 /** @module The `outbound_event` table: the outbox, one row per conversion state change. */
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 import type { OutboundEventType } from './webhook-endpoint.table.js';
 
 export interface OutboundEventTable {
@@ -11,6 +11,8 @@ export interface OutboundEventTable {
   /** The exact JSON body sent (and signed): `{"type", "timestamp", "data": Conversion}`. */
   body: string;
   created_at: Date;
+  /** Increasing in the order events were written. */
+  sequence: Generated<number>;
 }
 
 export type OutboundEvent = Selectable<OutboundEventTable>;
