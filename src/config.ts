@@ -13,6 +13,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly publicUrl: string;
+  /** True when HUB_PUBLIC_URL was not given: the URL follows the port actually bound (PORT=0 picks one). */
+  readonly publicUrlFollowsPort: boolean;
   readonly database: DatabaseSetting;
   /** Where the embedded database and generated secrets live (also used with memory:// for nothing). */
   readonly dataDir: string;
@@ -37,7 +39,8 @@ export function readConfig(environment: Environment): Config {
   if (database.kind === 'postgres' && !secretKey) {
     throw new ConfigError('HUB_SECRET_KEY is required with DATABASE_URL (32 bytes as 64 hex characters or base64); generate one with: openssl rand -hex 32');
   }
-  const publicUrl = (nonEmpty(environment.HUB_PUBLIC_URL) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const explicitPublicUrl = nonEmpty(environment.HUB_PUBLIC_URL);
+  const publicUrl = (explicitPublicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`HUB_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   const adminToken = nonEmpty(environment.HUB_ADMIN_TOKEN);
   if (adminToken !== null && adminToken.length < 16) throw new ConfigError('HUB_ADMIN_TOKEN must be at least 16 characters');
@@ -45,6 +48,7 @@ export function readConfig(environment: Environment): Config {
     port,
     host: nonEmpty(environment.HOST) ?? '0.0.0.0',
     publicUrl,
+    publicUrlFollowsPort: explicitPublicUrl === null,
     database: Object.freeze(database),
     dataDir,
     adminToken,

@@ -3,7 +3,7 @@
  * way back down on SIGTERM.
  */
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { resolveSecrets, type ResolvedSecrets } from './embedded-secrets.js';
@@ -25,15 +25,22 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-export async function startHub(config: Config, options: { logger: Logger; clock?: Clock }): Promise<RunningHub> {
-  const secrets = resolveSecrets(config);
-  const database = await openDatabase(config.database);
+export async function startHub(requested: Config, options: { logger: Logger; clock?: Clock }): Promise<RunningHub> {
+  const secrets = resolveSecrets(requested);
+  const database = await openDatabase(requested.database);
   try {
     await migrateToLatest(database.db);
   } catch (error) {
     await database.close();
     throw error;
   }
+  // Bind first, so the public URL can name the port actually bound when PORT=0 and no HUB_PUBLIC_URL is set.
+  const server = createServer();
+  server.listen(requested.port, requested.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const config = requested.publicUrlFollowsPort ? Object.freeze({ ...requested, publicUrl: `http://localhost:${port}` }) : requested;
+
   const clock = options.clock ?? systemClock;
   const io = { fetch: globalThis.fetch, clock };
   const services = createHubServices({
@@ -48,12 +55,10 @@ export async function startHub(config: Config, options: { logger: Logger; clock?
     // The embedded database has one session: one event at a time. PostgreSQL takes several workers.
     processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1 },
   });
-  const server = createApp(services).listen(config.port, config.host);
-  await once(server, 'listening');
+  server.on('request', createApp(services));
   services.processor.start();
   services.relay.start();
   services.sweeper.start();
-  const { port } = server.address() as AddressInfo;
   let stopping: Promise<void> | null = null;
   return {
     services,
@@ -78,7 +83,7 @@ export async function startHub(config: Config, options: { logger: Logger; clock?
 /** The start-up banner of SPEC §1, as lines of text. */
 export function bannerLines(hub: RunningHub, config: Config): string[] {
   const lines = [
-    `conversion-hub is listening on ${config.publicUrl} (bound to ${config.host}:${(hub.server.address() as AddressInfo).port})`,
+    `conversion-hub is listening on ${hub.services.config.publicUrl} (bound to ${config.host}:${(hub.server.address() as AddressInfo).port})`,
     `database: ${hub.database.description}`,
   ];
   if (hub.database.backend !== 'postgres') {
