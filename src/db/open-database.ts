@@ -2,10 +2,11 @@
  * @module Opens the hub's database: PostgreSQL through `pg`, or the embedded PGlite (on disk or in
  * memory). Both speak the same SQL and run the same migrations.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type KyselyConfig } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSetting } from '../config.js';
 import type { Database } from './database.js';
@@ -35,12 +36,18 @@ export function parseInt8(text: string): number {
   return value;
 }
 
-export async function openDatabase(setting: DatabaseSetting, options: { poolSize?: number } = {}): Promise<OpenDatabase> {
-  if (setting.kind === 'postgres') return openPostgres(setting.url, options.poolSize ?? 20);
+export interface OpenDatabaseOptions {
+  poolSize?: number;
+  /** kysely's query log hook, for diagnosing (the benchmark's per-query timings use it). */
+  log?: KyselyConfig['log'];
+}
+
+export async function openDatabase(setting: DatabaseSetting, options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
+  if (setting.kind === 'postgres') return openPostgres(setting.url, options.poolSize ?? 20, options.log);
   const dataDir = setting.kind === 'embedded' ? join(setting.dataDir, 'pgdata') : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir ?? 'memory://', { parsers: { [INT8_OID]: parseInt8 } });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(options.log ? { log: options.log } : {}) });
   return {
     db,
     backend: setting.kind,
@@ -50,8 +57,28 @@ export async function openDatabase(setting: DatabaseSetting, options: { poolSize
   };
 }
 
-function openPostgres(url: string, poolSize: number): OpenDatabase {
+/**
+ * A pg client that prepares every parameterised query once per connection (a named statement per
+ * distinct SQL text), so PostgreSQL parses and plans the hub's few dozen query shapes once instead of
+ * on every webhook.
+ */
+class PreparingClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    if (typeof text === 'string' && Array.isArray(values) && args.length === 2) {
+      return super.query({ name: statementName(text), text, values } as pg.QueryConfig) as never;
+    }
+    return (super.query as (...queryArgs: unknown[]) => never)(...args);
+  }
+}
+
+function statementName(text: string): string {
+  return `hub_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+}
+
+function openPostgres(url: string, poolSize: number, log: KyselyConfig['log']): OpenDatabase {
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: url,
     max: poolSize,
     // Fail fast when the server is gone so a webhook gets a 503 (and is retried) instead of hanging.
@@ -61,7 +88,7 @@ function openPostgres(url: string, poolSize: number): OpenDatabase {
   });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   return {
     db,
     backend: 'postgres',
