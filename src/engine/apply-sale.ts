@@ -5,8 +5,8 @@
 import type { SaleRecord } from '../contract/canonical-records.js';
 import { findAffiliateInCampaign } from '../db/repositories/affiliate.repository.js';
 import { findCampaign, findCampaignWithCap, type EarningsCap } from '../db/repositories/campaign.repository.js';
-import { findClick } from '../db/repositories/click.repository.js';
-import { findConversionByOrder, findFirstSubscriptionConversion, updateConversion } from '../db/repositories/conversion.repository.js';
+import { findClick, findClickContext } from '../db/repositories/click.repository.js';
+import { findConversionAndFactsByOrder, findConversionByOrder, findFirstSubscriptionConversion, updateConversion } from '../db/repositories/conversion.repository.js';
 import { bindReferences, resolveReference } from '../db/repositories/order-reference.repository.js';
 import type { Affiliate } from '../db/tables/affiliate.table.js';
 import type { Campaign } from '../db/tables/campaign.table.js';
@@ -31,7 +31,7 @@ export async function applySale(context: ApplyContext, record: SaleRecord): Prom
   const references = [orderSeenReference(record.orderId), ...record.references,
     ...(record.kind === 'purchase' ? [record.subscriptionKey, record.customerKey] : [])].filter((value): value is string => value !== null);
 
-  const existing = await findConversionByOrder(trx, merchantId, record.orderId);
+  const { conversion: existing, hasFacts } = await findConversionAndFactsByOrder(trx, merchantId, record.orderId);
   if (existing) {
     trace.push(`order ${record.orderId} is already recorded as ${existing.id} (from ${existing.source}); nothing new`);
     const conversion = await reitemise(context, existing, record, trace);
@@ -75,16 +75,19 @@ export async function applySale(context: ApplyContext, record: SaleRecord): Prom
     return { status: 'processed', conversionIds: [result.conversionId], trace };
   }
   let conversion = result.conversion;
+  let ledger = result.adjustments;
   trace.push(`→ conversion ${conversion.id}: commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)} ${conversion.currency}, ${conversion.status}${conversion.status_reason ? ` (${conversion.status_reason})` : ''}`);
-  // Refunds or disputes that arrived before the sale apply now.
-  const facts = await readOrderFacts(trx, merchantId, record.orderId);
-  const reconciled = await reconcileConversion(trx, conversion, facts, { reference: record.orderId }, now);
-  if (reconciled.lines.length > 0) {
-    conversion = reconciled.conversion;
-    trace.push(`applied earlier refunds/disputes: refunded ${formatMinorAsDecimal(conversion.refunded_amount, conversion.currency)}, commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)}, ${conversion.status}`);
+  // Refunds or disputes that arrived before the sale apply now (the look-up above said whether there are any).
+  if (hasFacts) {
+    const reconciled = await reconcileConversion(trx, conversion, await readOrderFacts(trx, merchantId, record.orderId), { reference: record.orderId }, now);
+    if (reconciled.lines.length > 0) {
+      conversion = reconciled.conversion;
+      ledger = [...ledger, ...reconciled.appended];
+      trace.push(`applied earlier refunds/disputes: refunded ${formatMinorAsDecimal(conversion.refunded_amount, conversion.currency)}, commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)}, ${conversion.status}`);
+    }
   }
   // One event for the conversion as it stands: its state before the earlier facts applied was never visible.
-  await emitConversionEvent(trx, 'conversion.created', conversion, now);
+  await emitConversionEvent(trx, 'conversion.created', conversion, now, ledger);
   await bindAndWake(context, record.orderId, references);
   return { status: 'processed', conversionIds: [conversion.id], trace };
 }
@@ -134,35 +137,29 @@ async function decideAttribution(context: ApplyContext, record: SaleRecord, trac
   const { hints } = record;
   const binding = record.kind === 'renewal' ? await findBoundConversion(context, record) : null;
 
-  // The click is read once: it may decide the campaign, and it attributes the sale.
-  let click: Click | null | undefined;
-  let found: { campaign: Campaign; cap: EarningsCap } | undefined;
-  if (hints.programId) {
-    found = await findCampaignWithCap(trx, merchantId, hints.programId);
-    if (!found) {
-      trace.push(`${hints.source} program_id=${hints.programId} → not a campaign of this merchant → unknown_campaign`);
-      return { outcome: 'ignored', reason: 'unknown_campaign' };
-    }
-    trace.push(`${hints.source} program_id=${hints.programId} → campaign ${found.campaign.id}`);
+  // The common case first: a click in the hints, read in one query with its campaign, the merchant's
+  // cap and the affiliate's standing. Anything else (no click, a click of another campaign, a visitor
+  // id, a renewal's binding) takes the general path below, which reads them one by one.
+  const fast = hints.clickId ? await findClickContext(trx, merchantId, hints.clickId, hints.programId) : undefined;
+  let resolved: ResolvedAttribution;
+  if (fast && fast.click.campaign_id === fast.campaign.id) {
+    if (hints.programId) trace.push(`${hints.source} program_id=${hints.programId} → campaign ${fast.campaign.id}`);
+    trace.push(`${hints.source} click_id=${fast.click.id} → click ${fast.click.id} → affiliate ${fast.click.affiliate_id} in ${fast.campaign.id}`);
+    resolved = {
+      campaign: fast.campaign, cap: fast.cap, knownAffiliate: fast.affiliate,
+      attribution: { attributed: true, affiliateId: fast.click.affiliate_id, clickId: fast.click.id, visitorId: hints.visitorId ?? fast.click.visitor_id },
+    };
   } else {
-    if (hints.clickId) click = (await findClick(trx, merchantId, hints.clickId)) ?? null;
-    const campaignId = click?.campaign_id ?? binding?.conversion?.campaign_id ?? context.defaultCampaignId;
-    found = await findCampaignWithCap(trx, merchantId, campaignId);
-    if (!found) throw new Error(`campaign ${campaignId} is missing`);
+    const general = await resolveAttributionOneByOne(context, record, binding, trace);
+    if ('outcome' in general) return general;
+    resolved = general;
   }
-  const { campaign, cap } = found;
+  const { campaign, cap, attribution } = resolved;
 
   if (record.kind === 'renewal' && campaign.recurring === null) {
     trace.push(`campaign ${campaign.id} pays no commission on renewals → recurring_disabled`);
     return { outcome: 'ignored', reason: 'recurring_disabled' };
   }
-
-  const attribution = await attributeSale(trx, {
-    merchantId, campaign, saleTime: record.occurredAt, hintSource: hints.source,
-    hints: { clickId: hints.clickId, visitorId: hints.visitorId, affiliateId: null },
-    ...(click !== undefined ? { knownClick: click } : {}),
-  });
-  trace.push(...attribution.trace.filter((line) => line !== '→ unattributed' && !line.startsWith('no click_id')));
 
   let affiliateId: string | null = attribution.attributed ? attribution.affiliateId : null;
   let clickId = attribution.attributed ? attribution.clickId : null;
@@ -204,12 +201,54 @@ async function decideAttribution(context: ApplyContext, record: SaleRecord, trac
     return { outcome: 'ignored', reason: 'unattributed' };
   }
 
-  const affiliate = await findAffiliateInCampaign(trx, merchantId, affiliateId, campaign.id);
+  const affiliate = resolved.knownAffiliate?.id === affiliateId ? resolved.knownAffiliate : await findAffiliateInCampaign(trx, merchantId, affiliateId, campaign.id);
   if (!affiliate || affiliate.enrollment_status !== 'approved') {
     trace.push(`affiliate ${affiliateId} is ${affiliate?.enrollment_status ?? 'not enrolled'} in ${campaign.id} → affiliate_not_approved`);
     return { outcome: 'ignored', reason: 'affiliate_not_approved' };
   }
   return { outcome: 'attributed', campaign, cap, affiliate, clickId, visitorId };
+}
+
+interface ResolvedAttribution {
+  campaign: Campaign;
+  cap: EarningsCap;
+  attribution: { attributed: true; affiliateId: string; clickId: string | null; visitorId: string | null } | { attributed: false };
+  /** The affiliate with its standing in the campaign, when already read. */
+  knownAffiliate?: Affiliate & { enrollment_status: string | null };
+}
+
+/** SPEC §8 step by step: the campaign (program, else click, else binding, else connection), then click → visitor. */
+async function resolveAttributionOneByOne(
+  context: ApplyContext,
+  record: SaleRecord,
+  binding: Awaited<ReturnType<typeof findBoundConversion>>,
+  trace: string[],
+): Promise<ResolvedAttribution | { outcome: 'ignored'; reason: 'unknown_campaign' }> {
+  const { trx, merchantId } = context;
+  const { hints } = record;
+  // The click is read once: it may decide the campaign, and it attributes the sale.
+  let click: Click | null | undefined;
+  let found: { campaign: Campaign; cap: EarningsCap } | undefined;
+  if (hints.programId) {
+    found = await findCampaignWithCap(trx, merchantId, hints.programId);
+    if (!found) {
+      trace.push(`${hints.source} program_id=${hints.programId} → not a campaign of this merchant → unknown_campaign`);
+      return { outcome: 'ignored', reason: 'unknown_campaign' };
+    }
+    trace.push(`${hints.source} program_id=${hints.programId} → campaign ${found.campaign.id}`);
+  } else {
+    if (hints.clickId) click = (await findClick(trx, merchantId, hints.clickId)) ?? null;
+    const campaignId = click?.campaign_id ?? binding?.conversion?.campaign_id ?? context.defaultCampaignId;
+    found = await findCampaignWithCap(trx, merchantId, campaignId);
+    if (!found) throw new Error(`campaign ${campaignId} is missing`);
+  }
+  const attribution = await attributeSale(trx, {
+    merchantId, campaign: found.campaign, saleTime: record.occurredAt, hintSource: hints.source,
+    hints: { clickId: hints.clickId, visitorId: hints.visitorId, affiliateId: null },
+    ...(click !== undefined ? { knownClick: click } : {}),
+  });
+  trace.push(...attribution.trace.filter((line) => line !== '→ unattributed' && !line.startsWith('no click_id')));
+  return { ...found, attribution: attribution.attributed ? attribution : { attributed: false } };
 }
 
 /** Rule 3 for renewals: the conversion of the subscription's (or customer's) first sale. */

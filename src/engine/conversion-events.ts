@@ -5,6 +5,7 @@
 import type { Executor } from '../db/database.js';
 import { listAdjustments } from '../db/repositories/adjustment.repository.js';
 import { enqueueOutboundEvent } from '../db/repositories/outbound.repository.js';
+import type { ConversionAdjustment } from '../db/tables/conversion-adjustment.table.js';
 import type { Conversion } from '../db/tables/conversion.table.js';
 import type { OutboundEventType } from '../db/tables/webhook-endpoint.table.js';
 import { newId } from '../lib/ids.js';
@@ -19,10 +20,13 @@ export function changeEventType(before: Pick<Conversion, 'status' | 'commission'
   return null;
 }
 
-/** Enqueues the event with the conversion as it is now (ledger included). Call inside the change's transaction. */
-export async function emitConversionEvent(trx: Executor, type: OutboundEventType, conversion: Conversion, now: Date): Promise<void> {
-  const ledgers = await listAdjustments(trx, conversion.merchant_id, [conversion.id]);
-  const body = JSON.stringify({ type, timestamp: now.toISOString(), data: presentConversion(conversion, ledgers.get(conversion.id) ?? []) });
+/**
+ * Enqueues the event with the conversion as it is now, ledger included (read unless the caller
+ * already holds it). Call inside the change's transaction.
+ */
+export async function emitConversionEvent(trx: Executor, type: OutboundEventType, conversion: Conversion, now: Date, ledger?: readonly ConversionAdjustment[]): Promise<void> {
+  const lines = ledger ?? (await listAdjustments(trx, conversion.merchant_id, [conversion.id])).get(conversion.id) ?? [];
+  const body = JSON.stringify({ type, timestamp: now.toISOString(), data: presentConversion(conversion, lines) });
   await enqueueOutboundEvent(trx, { merchant_id: conversion.merchant_id, id: newId('msg'), type, conversion_id: conversion.id, body, created_at: now });
 }
 

@@ -87,7 +87,7 @@ export async function createDirectConversion(trx: Executor, request: DirectConve
     amountsPrecedence: 0,
     whenOverCap: 'refuse',
   }, now);
-  if (result.outcome === 'created') await emitConversionEvent(trx, 'conversion.created', result.conversion, now);
+  if (result.outcome === 'created') await emitConversionEvent(trx, 'conversion.created', result.conversion, now, result.adjustments);
   return result;
 }
 

@@ -9,7 +9,7 @@
 import type { Executor } from '../db/database.js';
 import { appendAdjustments } from '../db/repositories/adjustment.repository.js';
 import { updateConversion } from '../db/repositories/conversion.repository.js';
-import type { NewConversionAdjustment } from '../db/tables/conversion-adjustment.table.js';
+import type { ConversionAdjustment, NewConversionAdjustment } from '../db/tables/conversion-adjustment.table.js';
 import type { Conversion, ConversionStatus } from '../db/tables/conversion.table.js';
 import { entitledCommissionAfterRefund } from './commission.js';
 import type { OrderFactSummary } from './order-facts.js';
@@ -47,6 +47,8 @@ export interface ReconcileResult {
   conversion: Conversion;
   /** Ledger lines appended now (empty when nothing changed). */
   lines: NewConversionAdjustment[];
+  /** The same lines as stored. */
+  appended: ConversionAdjustment[];
 }
 
 /**
@@ -89,9 +91,9 @@ export async function reconcileConversion(
     // Only reachable if stored state drifted from its own facts; the line keeps commission = Σ ledger true.
     lines.push({ ...lineBase, type: 'manual', commission_delta: target.commission - current, amount: 0, reason: 'reconciled with order facts' });
   }
-  if (lines.length === 0 && target.status === conversion.status) return { conversion, lines };
+  if (lines.length === 0 && target.status === conversion.status) return { conversion, lines, appended: [] };
 
-  await appendAdjustments(trx, lines);
+  const appended = await appendAdjustments(trx, lines);
   const updated = await updateConversion(trx, conversion.merchant_id, conversion.id, {
     refunded_amount: target.refunded,
     charged_back: target.chargedBack,
@@ -100,5 +102,5 @@ export async function reconcileConversion(
     status_before_reversal: target.status === 'reversed' ? base : null,
     updated_at: now,
   });
-  return { conversion: updated, lines };
+  return { conversion: updated, lines, appended };
 }

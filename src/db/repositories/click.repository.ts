@@ -1,6 +1,11 @@
 /** @module Click rows and the visitor look-up used by attribution. */
 import type { Executor } from '../database.js';
+import { sql } from 'kysely';
+import type { Affiliate } from '../tables/affiliate.table.js';
+import type { Campaign } from '../tables/campaign.table.js';
 import type { Click, NewClick } from '../tables/click.table.js';
+import type { EnrollmentStatus } from '../tables/enrollment.table.js';
+import type { EarningsCap } from './campaign.repository.js';
 import { pageOffset, type Page, type PageRequest } from './pagination.js';
 
 export async function insertClick(db: Executor, click: NewClick): Promise<Click> {
@@ -43,4 +48,48 @@ export async function listClicks(
     query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.total) };
+}
+
+export interface ClickContext {
+  click: Pick<Click, 'id' | 'campaign_id' | 'affiliate_id' | 'visitor_id'>;
+  campaign: Campaign;
+  cap: EarningsCap;
+  affiliate: Affiliate & { enrollment_status: EnrollmentStatus | null };
+}
+
+/**
+ * Everything attributing a sale to a click needs, in one query: the click, the campaign (the named
+ * program, else the click's), the merchant's earnings cap, and the click's affiliate with its
+ * standing in that campaign. Undefined when the click or the program does not exist.
+ */
+export async function findClickContext(db: Executor, merchantId: string, clickId: string, programId: string | null): Promise<ClickContext | undefined> {
+  const row = await db.selectFrom('click')
+    .innerJoin('campaign', (join) => join.onRef('campaign.merchant_id', '=', 'click.merchant_id')
+      .on('campaign.id', '=', sql<string>`coalesce(${programId}, click.campaign_id)`))
+    .innerJoin('merchant', 'merchant.id', 'click.merchant_id')
+    .innerJoin('affiliate', (join) => join.onRef('affiliate.merchant_id', '=', 'click.merchant_id').onRef('affiliate.id', '=', 'click.affiliate_id'))
+    .leftJoin('enrollment', (join) => join.onRef('enrollment.merchant_id', '=', 'click.merchant_id')
+      .onRef('enrollment.affiliate_id', '=', 'click.affiliate_id').onRef('enrollment.campaign_id', '=', 'campaign.id'))
+    .selectAll('campaign')
+    .select([
+      'click.id as click_id', 'click.campaign_id as click_campaign_id', 'click.affiliate_id as click_affiliate_id', 'click.visitor_id as click_visitor_id',
+      'merchant.monthly_earnings_cap as cap_amount', 'merchant.cap_currency as cap_currency',
+      'affiliate.name as affiliate_name', 'affiliate.email_hash as affiliate_email_hash',
+      'affiliate.created_at as affiliate_created_at', 'affiliate.updated_at as affiliate_updated_at',
+      'enrollment.status as enrollment_status',
+    ])
+    .where('click.merchant_id', '=', merchantId).where('click.id', '=', clickId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const {
+    click_id: id, click_campaign_id: campaignId, click_affiliate_id: affiliateId, click_visitor_id: visitorId, cap_amount: amount, cap_currency: currency,
+    affiliate_name: name, affiliate_email_hash: emailHash, affiliate_created_at: affiliateCreatedAt, affiliate_updated_at: affiliateUpdatedAt,
+    enrollment_status: enrollmentStatus, ...campaign
+  } = row;
+  return {
+    click: { id, campaign_id: campaignId, affiliate_id: affiliateId, visitor_id: visitorId },
+    campaign,
+    cap: { amount, currency },
+    affiliate: { merchant_id: merchantId, id: affiliateId, name, email_hash: emailHash, created_at: affiliateCreatedAt, updated_at: affiliateUpdatedAt, enrollment_status: enrollmentStatus },
+  };
 }

@@ -1,4 +1,5 @@
 /** @module Conversion rows. Uniqueness of (merchant, order id) is the database's job, not ours. */
+import { sql } from 'kysely';
 import type { Executor } from '../database.js';
 import type { Conversion, ConversionSource, ConversionStatus, ConversionUpdate, NewConversion } from '../tables/conversion.table.js';
 import { pageOffset, type Page, type PageRequest } from './pagination.js';
@@ -89,4 +90,17 @@ export async function findFirstSubscriptionConversion(db: Executor, merchantId: 
   return db.selectFrom('conversion').selectAll()
     .where('merchant_id', '=', merchantId).where('subscription_id', '=', subscriptionKey)
     .orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+}
+
+/** The order's conversion (if any) and whether any refund or dispute fact is kept for the order, in one query. */
+export async function findConversionAndFactsByOrder(db: Executor, merchantId: string, orderId: string): Promise<{ conversion: Conversion | undefined; hasFacts: boolean }> {
+  const result = await sql<Conversion & { has_facts: boolean; found: boolean }>`
+    select conversion.*, conversion.id is not null as found,
+           exists (select 1 from order_fact where order_fact.merchant_id = ${merchantId} and order_fact.order_id = ${orderId}) as has_facts
+      from (select 1) as one
+      left join conversion on conversion.merchant_id = ${merchantId} and conversion.order_id = ${orderId}`.execute(db);
+  const row = result.rows[0];
+  if (!row) throw new Error('the order look-up returned no row');
+  const { has_facts: hasFacts, found, ...conversion } = row;
+  return { conversion: found ? conversion : undefined, hasFacts };
 }
