@@ -23,6 +23,8 @@ export interface Config {
   /** 32-byte master key for AES-256-GCM secrets and keyed PII hashes; null means "generate one" (embedded only). */
   readonly secretKey: Buffer | null;
   readonly rateLimitPerMinute: number;
+  /** Stored events processed side by side per hub process; null = 8 on PostgreSQL, 1 on the embedded database. */
+  readonly processingConcurrency: number | null;
   readonly allowPrivateWebhooks: boolean;
   /** express `trust proxy` setting: false, a hop count, or a subnet list such as "loopback". */
   readonly trustProxy: boolean | number | string;
@@ -42,6 +44,11 @@ export function readConfig(environment: Environment): Config {
   const explicitPublicUrl = nonEmpty(environment.HUB_PUBLIC_URL);
   const publicUrl = (explicitPublicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`HUB_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  const processingConcurrency = nonEmpty(environment.HUB_PROCESSING_CONCURRENCY) === null ? null : readInteger(environment, 'HUB_PROCESSING_CONCURRENCY', 8, 0, 64);
+  // An ingest-only process relies on another process on the same database; the embedded one has no other.
+  if (processingConcurrency === 0 && database.kind !== 'postgres') {
+    throw new ConfigError('HUB_PROCESSING_CONCURRENCY=0 (ingest only) needs DATABASE_URL: on the embedded database no other process could process what this one stores');
+  }
   const adminToken = nonEmpty(environment.HUB_ADMIN_TOKEN);
   if (adminToken !== null && adminToken.length < 16) throw new ConfigError('HUB_ADMIN_TOKEN must be at least 16 characters');
   return Object.freeze({
@@ -54,6 +61,7 @@ export function readConfig(environment: Environment): Config {
     adminToken,
     secretKey,
     rateLimitPerMinute: readInteger(environment, 'HUB_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
+    processingConcurrency,
     allowPrivateWebhooks: readFlag(environment, 'HUB_ALLOW_PRIVATE_WEBHOOKS'),
     trustProxy: readTrustProxy(environment.HUB_TRUST_PROXY),
     logLevel: readLogLevel(environment.LOG_LEVEL),

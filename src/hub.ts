@@ -21,6 +21,8 @@ export interface RunningHub {
   readonly server: Server;
   readonly url: string;
   readonly secrets: ResolvedSecrets;
+  /** Stored events this process works on side by side; 0 for an ingest-only process. */
+  readonly processingWorkers: number;
   /** Stops accepting, finishes what is in flight, closes the database. */
   stop(): Promise<void>;
 }
@@ -43,6 +45,9 @@ export async function startHub(requested: Config, options: { logger: Logger; clo
 
   const clock = options.clock ?? systemClock;
   const io = { fetch: globalThis.fetch, clock };
+  // The embedded database has one session: one event at a time. PostgreSQL takes several workers,
+  // or none in an ingest-only process (HUB_PROCESSING_CONCURRENCY=0) that leaves processing to others.
+  const processingWorkers = database.concurrency > 1 ? (config.processingConcurrency ?? 8) : 1;
   const services = createHubServices({
     config,
     db: database.db,
@@ -52,11 +57,10 @@ export async function startHub(requested: Config, options: { logger: Logger; clo
     adminToken: secrets.adminToken,
     adapters: createAdapters({ io }),
     io,
-    // The embedded database has one session: one event at a time. PostgreSQL takes several workers.
-    processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1 },
+    processorOptions: { concurrency: Math.max(processingWorkers, 1) },
   });
   server.on('request', createApp(services));
-  services.processor.start();
+  if (processingWorkers > 0) services.processor.start();
   services.relay.start();
   services.sweeper.start();
   let stopping: Promise<void> | null = null;
@@ -66,6 +70,7 @@ export async function startHub(requested: Config, options: { logger: Logger; clo
     server,
     url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
     secrets,
+    processingWorkers,
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -85,6 +90,9 @@ export function bannerLines(hub: RunningHub, config: Config): string[] {
   const lines = [
     `conversion-hub is listening on ${hub.services.config.publicUrl} (bound to ${config.host}:${(hub.server.address() as AddressInfo).port})`,
     `database: ${hub.database.description}`,
+    hub.processingWorkers > 0
+      ? `processing: ${hub.processingWorkers} event(s) at a time`
+      : 'processing: off (HUB_PROCESSING_CONCURRENCY=0); this process stores deliveries for other hub processes to process',
   ];
   if (hub.database.backend !== 'postgres') {
     lines.push(

@@ -10,8 +10,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
 import { bannerLines, startHub } from '../src/hub.js';
+import supertest from 'supertest';
+import { systemClock } from '../src/lib/clock.js';
 import { silentLogger } from '../src/lib/logger.js';
+import { attributedStripeFixture, sendStripeEvent, setUpStripeMerchant } from './helpers/stripe.js';
 import { createTestDatabase, TEST_BACKEND } from './helpers/test-database.js';
+import { ADMIN_TOKEN } from './helpers/test-hub.js';
 
 const temporaryDirectories: string[] = [];
 function temporaryDirectory(): string {
@@ -140,6 +144,46 @@ describe(`start-up on ${TEST_BACKEND}`, () => {
       expect(second.code).toBe(0);
       expect(second.output).toContain('(0 migration(s) applied now)');
     } finally {
+      await cleanUp();
+    }
+  });
+
+  it('splits ingest and processing between processes on PostgreSQL, and refuses an ingest-only embedded hub', async () => {
+    const { environment, cleanUp } = await databaseEnvironment();
+    const settings = { ...environment, PORT: '0', HOST: '127.0.0.1', HUB_ADMIN_TOKEN: ADMIN_TOKEN, HUB_PROCESSING_CONCURRENCY: '0' };
+    if (TEST_BACKEND === 'pglite') {
+      expect(() => readConfig(settings)).toThrow(/HUB_PROCESSING_CONCURRENCY=0 \(ingest only\) needs DATABASE_URL/);
+      return;
+    }
+    const ingestOnly = await startHub(readConfig(settings), { logger: silentLogger });
+    let processing: Awaited<ReturnType<typeof startHub>> | null = null;
+    try {
+      expect(bannerLines(ingestOnly, readConfig(settings)).join('\n')).toContain('processing: off (HUB_PROCESSING_CONCURRENCY=0)');
+      const client = { http: supertest(ingestOnly.url), clock: systemClock };
+      const merchant = await setUpStripeMerchant(client);
+      const stored = await sendStripeEvent(client, merchant.connectionId, attributedStripeFixture('checkout.session.completed.1', merchant)).expect(200);
+      const eventId = stored.body.eventId as string;
+      // Stored and acknowledged, and still waiting: nothing in this process works on it. The ingest-only
+      // process's own worker is not running, so no amount of waiting would change this row.
+      const waiting = await merchant.api.get(`/api/v1/events/${eventId}`).expect(200);
+      expect(waiting.body.data.status).toBe('received');
+      expect((await merchant.api.get('/api/v1/conversions').expect(200)).body.data).toEqual([]);
+
+      // A processing process on the same database picks the stored delivery up.
+      processing = await startHub(readConfig({ ...settings, HUB_PROCESSING_CONCURRENCY: '2' }), { logger: silentLogger });
+      expect(processing.processingWorkers).toBe(2);
+      let status = 'received';
+      for (let attempt = 0; attempt < 200 && status !== 'processed'; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        status = (await merchant.api.get(`/api/v1/events/${eventId}`).expect(200)).body.data.status as string;
+      }
+      expect(status).toBe('processed');
+      const conversions = (await merchant.api.get('/api/v1/conversions').expect(200)).body.data as { affiliateId: string }[];
+      expect(conversions).toHaveLength(1);
+      expect(conversions[0]?.affiliateId).toBe(merchant.affiliateId);
+    } finally {
+      await processing?.stop();
+      await ingestOnly.stop();
       await cleanUp();
     }
   });

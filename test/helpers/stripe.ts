@@ -5,7 +5,7 @@
  */
 import Stripe from 'stripe';
 import { loadFixture, setPath } from './fixtures.js';
-import { apiClient, createCampaignWithAffiliate, createMerchant, type ApiClient, type TestHub } from './test-hub.js';
+import { apiClient, createCampaignWithAffiliate, createMerchant, type ApiClient, type HubClient, type TestHub } from './test-hub.js';
 
 export const STRIPE_SECRET = 'whsec_test_0123456789abcdefghijklmnopqrstuv';
 
@@ -59,7 +59,7 @@ export function setStripeField(event: StripeFixture, path: string, value: unknow
 }
 
 /** POSTs the event signed for now (the hub's clock) and returns the response. */
-export function sendStripeEvent(hub: TestHub, connectionId: string, event: StripeFixture, options: { secret?: string; timestamp?: number } = {}) {
+export function sendStripeEvent(hub: HubClient, connectionId: string, event: StripeFixture, options: { secret?: string; timestamp?: number } = {}) {
   const body = JSON.stringify(event);
   const timestamp = options.timestamp ?? Math.floor(hub.clock.now().getTime() / 1000);
   return hub.http.post(`/webhooks/stripe/${connectionId}`)
@@ -79,7 +79,7 @@ export interface StripeMerchant {
 }
 
 /** A merchant with a campaign, an approved affiliate, a Stripe connection and one recorded click. */
-export async function setUpStripeMerchant(hub: TestHub, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<StripeMerchant> {
+export async function setUpStripeMerchant(hub: HubClient, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<StripeMerchant> {
   const merchant = await createMerchant(hub);
   const api = apiClient(hub, merchant.writeKey);
   const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, campaign);

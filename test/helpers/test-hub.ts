@@ -11,7 +11,7 @@ import { readConfig, type Config } from '../../src/config.js';
 import { createAdapters } from '../../adapters/index.js';
 import { createApp } from '../../src/http/create-app.js';
 import { createHubServices, type HubServices } from '../../src/hub-services.js';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock, type Clock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -27,6 +27,12 @@ export interface TestHub {
   /** supertest bound to the listening server. */
   readonly http: ReturnType<typeof supertest>;
   close(): Promise<void>;
+}
+
+/** What the HTTP helpers need of a hub: a client for it and its clock (a TestHub, or a hub started from configuration). */
+export interface HubClient {
+  readonly http: TestHub['http'];
+  readonly clock: Clock;
 }
 
 export interface TestHubOptions {
@@ -77,7 +83,7 @@ export interface TestMerchant {
   readKey: string;
 }
 
-export async function createMerchant(hub: TestHub, body: Record<string, unknown> = {}): Promise<TestMerchant> {
+export async function createMerchant(hub: HubClient, body: Record<string, unknown> = {}): Promise<TestMerchant> {
   const response = await hub.http.post('/admin/v1/merchants').set('Authorization', `Bearer ${ADMIN_TOKEN}`)
     .send({ name: 'Acme Store', ...body }).expect(201);
   const data = response.body.data as { id: string; apiKeys: { write: string; read: string } };
@@ -86,7 +92,7 @@ export async function createMerchant(hub: TestHub, body: Record<string, unknown>
 
 /** A campaign, an approved affiliate in it, and their ids. */
 export async function createCampaignWithAffiliate(
-  hub: TestHub,
+  hub: HubClient,
   merchant: TestMerchant,
   campaign: Record<string, unknown> = {},
   affiliate: Record<string, unknown> = {},
@@ -100,7 +106,7 @@ export async function createCampaignWithAffiliate(
 }
 
 /** supertest requests carrying one API key. */
-export function apiClient(hub: TestHub, key: string) {
+export function apiClient(hub: HubClient, key: string) {
   const auth = `Bearer ${key}`;
   return {
     get: (path: string) => hub.http.get(path).set('Authorization', auth),

@@ -55,7 +55,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Transport dedup: one row per processor event per connection.
     .addUniqueConstraint('inbound_event_delivery_key', ['merchant_id', 'connection_id', 'provider_event_id'])
     .execute();
-  await db.schema.createIndex('inbound_event_id_idx').on('inbound_event').column('id').execute();
   await db.schema.createIndex('inbound_event_list_idx').on('inbound_event').columns(['merchant_id', 'received_at desc', 'id desc']).execute();
   // The worker's queue: only rows that still need work are in this index.
   await db.schema
