@@ -8,6 +8,7 @@ import type { AdapterIo } from './contract/provider-adapter.js';
 import type { Database } from './db/database.js';
 import { ConnectionDirectory } from './engine/connection-directory.js';
 import { ApprovalSweeper } from './engine/approval-sweep.js';
+import { DeliveryWriter, type DeliveryWriterOptions } from './engine/delivery-writer.js';
 import { EventProcessor, type EventProcessorOptions } from './engine/event-processor.js';
 import { WebhookRelay } from './engine/webhook-relay.js';
 import type { AdapterRegistry, PipelineDependencies } from './engine/pipeline.js';
@@ -54,6 +55,7 @@ export function createHubServices(input: {
   adapters: AdapterRegistry;
   io: AdapterIo;
   processorOptions?: Partial<EventProcessorOptions>;
+  writerOptions?: Partial<DeliveryWriterOptions>;
   /** Relay settings tests shorten (the attempt timeout) or make deterministic (the jitter). */
   relayOptions?: { attemptTimeoutMs?: number; pollIntervalMs?: number; random?: () => number };
 }): HubServices {
@@ -67,6 +69,7 @@ export function createHubServices(input: {
     piiKey: deriveKey(input.secretKey, 'pii-hash'),
     adapters: input.adapters,
     connections: new ConnectionDirectory({ db, encryptionKey }),
+    deliveries: new DeliveryWriter(db, input.writerOptions),
     io: input.io,
     metrics,
   };

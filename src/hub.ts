@@ -58,6 +58,7 @@ export async function startHub(requested: Config, options: { logger: Logger; clo
     adapters: createAdapters({ io }),
     io,
     processorOptions: { concurrency: Math.max(processingWorkers, 1) },
+    writerOptions: { maxInFlight: database.concurrency > 1 ? 4 : 1 },
   });
   server.on('request', createApp(services));
   if (processingWorkers > 0) services.processor.start();

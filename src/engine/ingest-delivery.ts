@@ -1,11 +1,11 @@
 /**
- * @module Ingest: verify a delivery and store it durably in one statement. The caller answers 200
- * only after this resolves, i.e. after the commit; any failure before that is a non-2xx the
- * processor retries.
+ * @module Ingest: verify a delivery and store it durably (one statement, shared with the deliveries
+ * that arrived alongside it). The caller answers 200 only after this resolves, i.e. after the commit;
+ * any failure before that is a non-2xx the processor retries.
  */
 import { NotFoundError } from '../contract/errors.js';
 import type { WebhookDelivery } from '../contract/webhook-delivery.js';
-import { findDelivery, insertDeliveryOnce, insertOrRearmDelivery } from '../db/repositories/inbound-event.repository.js';
+import { insertOrRearmDelivery } from '../db/repositories/inbound-event.repository.js';
 import type { NewInboundEvent } from '../db/tables/inbound-event.table.js';
 import { newId } from '../lib/ids.js';
 import { nextAttemptDelayMs } from './backoff.js';
@@ -57,14 +57,8 @@ export async function ingestDelivery(
     updated_at: receivedAt,
   };
 
-  let stored = verified.outcome === 'event' && verified.onRedelivery === 'refresh'
+  const stored = verified.outcome === 'event' && verified.onRedelivery === 'refresh'
     ? await insertOrRearmDelivery(deps.db, row)
-    : await insertDeliveryOnce(deps.db, row);
-  if (!stored) {
-    // A twin delivery committed between this statement's snapshot and its conflict check.
-    const eventId = await findDelivery(deps.db, row.merchant_id, row.connection_id, row.provider_event_id);
-    if (!eventId) throw new Error(`delivery ${row.provider_event_id} conflicted but cannot be found`);
-    stored = { eventId, duplicate: true };
-  }
+    : await deps.deliveries.store(row);
   return { kind: 'stored', ...stored };
 }

@@ -7,6 +7,7 @@ import type { HubMetrics } from '../http/metrics.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { ConnectionDirectory } from './connection-directory.js';
+import type { DeliveryWriter } from './delivery-writer.js';
 
 /** The adapters this hub runs, by provider id; handed in, never imported by the engine. */
 export type AdapterRegistry = Readonly<Partial<Record<ProviderId, ProviderAdapter>>>;
@@ -18,6 +19,8 @@ export interface PipelineDependencies {
   readonly piiKey: Buffer;
   readonly adapters: AdapterRegistry;
   readonly connections: ConnectionDirectory;
+  /** Stores verified deliveries, grouping the ones that arrive together into one commit. */
+  readonly deliveries: DeliveryWriter;
   readonly io: AdapterIo;
   readonly metrics: HubMetrics;
 }

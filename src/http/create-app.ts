@@ -1,4 +1,8 @@
-/** @module The HTTP application: every route of SPEC §1–§12 behind one error handler. */
+/**
+ * @module The HTTP application: every route of SPEC §1–§12 behind one error handler. Processor
+ * deliveries take a plain node:http path (`webhook-ingress.ts`); everything else goes through express.
+ */
+import type { RequestListener } from 'node:http';
 import express, { Router, type Express } from 'express';
 import type { HubServices } from '../hub-services.js';
 import { createErrorHandler, notFoundHandler } from './error-handler.js';
@@ -16,9 +20,20 @@ import { postbackRoutes } from './routes/postback.routes.js';
 import { redirectRoutes } from './routes/redirect.routes.js';
 import { systemRoutes } from './routes/system.routes.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoint.routes.js';
-import { webhookRoutes } from './routes/webhook.routes.js';
+import { createWebhookIngress, webhookTarget } from './webhook-ingress.js';
 
-export function createApp(services: HubServices): Express {
+export function createApp(services: HubServices): RequestListener {
+  const app = createExpressApp(services);
+  const ingest = createWebhookIngress(services);
+  return (req, res) => {
+    const target = webhookTarget(req.url);
+    if (target) ingest(req, res, target);
+    else app(req, res);
+  };
+}
+
+/** Every route but processor deliveries. */
+export function createExpressApp(services: HubServices): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -35,7 +50,6 @@ export function createApp(services: HubServices): Express {
 
   app.use(systemRoutes(services));
   app.use(redirectRoutes(services));
-  app.use(webhookRoutes(services));
   app.use('/admin/v1', adminRoutes(services));
   app.use('/api/postback', postbackRoutes(services));
 

@@ -1,6 +1,7 @@
 /**
  * @module The one place where errors become HTTP responses: a SPEC §2 envelope, never a stack trace.
  */
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HubError, UnavailableError, ValidationError, type ErrorCode } from '../contract/errors.js';
 import { isDatabaseUnavailable } from '../db/database-errors.js';
@@ -54,17 +55,32 @@ export function errorBody(error: HubError): { error: Record<string, unknown> } {
   return { error: { code: error.code, message: error.message, ...error.extra } };
 }
 
+/**
+ * Answers with the error envelope and returns what the error became. Shared by the express app and
+ * the webhook ingress (plain node:http), so both map errors the same way.
+ */
+export function errorResponse(res: ServerResponse, error: unknown, logger: Logger, request: { method: string; path: string }): HubError {
+  const hubError = toHubError(error);
+  const status = STATUS_BY_CODE[hubError.code];
+  if (status >= 500) {
+    const cause = hubError.code === 'internal' ? error : hubError.cause;
+    logger.error('request failed', { ...request, code: hubError.code, error: cause instanceof Error ? cause : String(cause) });
+  }
+  if (res.headersSent) return hubError;
+  const body = JSON.stringify(errorBody(hubError));
+  res.statusCode = status;
+  if (hubError.code === 'unavailable') res.setHeader('Retry-After', '5');
+  // The rest of an oversized body is not read: the connection closes after the answer.
+  if (hubError.code === 'payload_too_large') res.setHeader('Connection', 'close');
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+  return hubError;
+}
+
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const hubError = toHubError(error);
-    const status = STATUS_BY_CODE[hubError.code];
-    if (status >= 500) {
-      const cause = hubError.code === 'internal' ? error : hubError.cause;
-      logger.error('request failed', { method: req.method, path: req.path, code: hubError.code, error: cause instanceof Error ? cause : String(cause) });
-    }
-    if (res.headersSent) return;
-    if (hubError.code === 'unavailable') res.setHeader('Retry-After', '5');
-    res.status(status).json(errorBody(hubError));
+    errorResponse(res, error, logger, { method: req.method, path: req.path });
   };
 }
 

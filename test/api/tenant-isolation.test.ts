@@ -4,7 +4,7 @@
  * itself, so a new route with an id cannot be added without being walked here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/create-app.js';
+import { createExpressApp } from '../../src/http/create-app.js';
 import { snapshotDatabase } from '../helpers/database-snapshot.js';
 import { listRoutes } from '../helpers/list-routes.js';
 import { sendStripeEvent, STRIPE_SECRET, stripeFixture } from '../helpers/stripe.js';
@@ -73,7 +73,7 @@ describe('tenant isolation', () => {
   };
 
   it('walks every parameterised /api/v1 route of the app', () => {
-    const routes = listRoutes(createApp(hub.services)).filter((route) => route.includes('/api/v1/') && route.includes(':'));
+    const routes = listRoutes(createExpressApp(hub.services)).filter((route) => route.includes('/api/v1/') && route.includes(':'));
     expect(routes.sort()).toEqual(Object.keys(pathRequests).sort());
   });
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { readConfig, type Config } from '../../src/config.js';
@@ -54,7 +54,7 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
     adapters: createAdapters({ io }), io, processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1, pollIntervalMs: 20 },
     ...(options.relayOptions ? { relayOptions: options.relayOptions } : {}),
   });
-  const server: Server = createApp(services).listen(0, '127.0.0.1');
+  const server: Server = createServer(createApp(services)).listen(0, '127.0.0.1');
   await once(server, 'listening');
   if (options.processInBackground ?? true) {
     services.processor.start();

@@ -2,6 +2,8 @@
  * Webhook ingest (SPEC §6): 200 only after the delivery is stored, re-deliveries answer with the
  * original event id, bad signatures store nothing, and the database being down is a 503.
  */
+import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotDatabase } from '../helpers/database-snapshot.js';
@@ -79,6 +81,54 @@ describe('webhook ingest', () => {
     const event = stripeFixture('payment_intent.succeeded.1');
     event.data.object.description = 'x'.repeat(1024 * 1024);
     expect((await sendStripeEvent(hub, merchant.connectionId, event).expect(413)).body.error.code).toBe('payload_too_large');
+  });
+
+  it('refuses a declared length over 1 MiB at once, without waiting for the body, and closes the connection', async () => {
+    const response = await new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
+      const outgoing = httpRequest(`${hub.url}/webhooks/stripe/${merchant.connectionId}`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String(2 * 1024 * 1024) },
+      }, (incoming) => {
+        let body = '';
+        incoming.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body, connection: incoming.headers.connection }));
+      });
+      outgoing.on('error', reject);
+      outgoing.write('{"id": "evt_never_finished"'); // the other 2 MiB never come
+    });
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body)).toEqual({ error: { code: 'payload_too_large', message: 'request body is larger than 1 MiB' } });
+    expect(response.connection).toBe('close');
+  });
+
+  it('accepts a compressed delivery, checking the signature over the plain body, and refuses an unknown encoding', async () => {
+    const event = { ...attributedStripeFixture('payment_intent.succeeded.1', merchant), id: 'evt_gzipped' };
+    const body = JSON.stringify(event);
+    const signature = signStripe(body, { timestamp: Math.floor(hub.clock.now().getTime() / 1000) });
+    // supertest would JSON-encode a Buffer body, so the compressed bytes go out through fetch.
+    const response = await fetch(`${hub.url}/webhooks/stripe/${merchant.connectionId}/`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Stripe-Signature': signature }, body: gzipSync(body),
+    });
+    expect(response.status).toBe(200);
+    const stored = { body: (await response.json()) as { eventId: string } };
+    const row = await hub.services.db.selectFrom('inbound_event').select(['raw_body', 'id']).where('provider_event_id', '=', 'evt_gzipped').executeTakeFirstOrThrow();
+    expect(row.id).toBe(stored.body.eventId);
+    expect(Buffer.from(row.raw_body).toString('utf8')).toBe(body);
+
+    const refused = await hub.http.post(`/webhooks/stripe/${merchant.connectionId}`).set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'zstd').set('Stripe-Signature', signature).send(body).expect(415);
+    expect(refused.body.error.code).toBe('unsupported_media_type');
+    const corrupt = await hub.http.post(`/webhooks/stripe/${merchant.connectionId}`).set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip').set('Stripe-Signature', signature).send(body).expect(400);
+    expect(corrupt.body.error.code).toBe('invalid_request');
+  });
+
+  it('counts deliveries by provider, with every unknown provider under one label', async () => {
+    await hub.http.post('/webhooks/made-up-processor-42/con_x').send('{}').expect(404);
+    const metrics = (await hub.http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/hub_webhook_deliveries_total\{provider="unknown",outcome="not_found"\} [1-9]/);
+    expect(metrics).toMatch(/hub_webhook_deliveries_total\{provider="stripe",outcome="stored"\} [1-9]/);
+    expect(metrics).toMatch(/hub_http_requests_total\{method="POST",route="\/webhooks\/:provider\/:connectionId",status="200"\} [1-9]/);
+    expect(metrics).not.toContain('made-up-processor-42');
   });
 
   it('stores an authentic body it cannot understand as failed, answers 200, and keeps it replayable', async () => {

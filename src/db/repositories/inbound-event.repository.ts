@@ -36,6 +36,18 @@ export async function insertDeliveryOnce(db: Executor, event: NewInboundEvent): 
 }
 
 /**
+ * Stores several deliveries in one statement and one commit, deduplicated like `insertDeliveryOnce`.
+ * Returns the ids of the rows it inserted; a delivery that collided with a stored one is absent.
+ */
+export async function insertDeliveries(db: Executor, events: readonly NewInboundEvent[]): Promise<Set<string>> {
+  const rows = await db.insertInto('inbound_event').values(events)
+    .onConflict((conflict) => conflict.columns(['merchant_id', 'connection_id', 'provider_event_id']).doNothing())
+    .returning('id')
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
  * Stores a delivery or, when the processor notifies again about the same object (GoPay), re-arms
  * the stored event so processing fetches the new state. One statement, one commit.
  */
