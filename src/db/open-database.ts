@@ -88,6 +88,12 @@ function openPostgres(url: string, poolSize: number, log: KyselyConfig['log']): 
   });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // Prepared statements save parsing, but a generic plan is made once and kept: one made while a
+  // table was still empty (a fresh install) can scan the whole table per query forever after.
+  // Planning each execution with the statistics of the moment costs little and keeps plans right.
+  pool.on('connect', (client) => {
+    client.query('set plan_cache_mode = force_custom_plan').catch(() => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   return {
     db,
