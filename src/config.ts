@@ -25,6 +25,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** Stored events processed side by side per hub process; null = 8 on PostgreSQL, 1 on the embedded database. */
   readonly processingConcurrency: number | null;
+  /** Events claimed at once; their simple purchases are recorded in one transaction. 1 = every event on its own. */
+  readonly processingBatchSize: number;
   readonly allowPrivateWebhooks: boolean;
   /** express `trust proxy` setting: false, a hop count, or a subnet list such as "loopback". */
   readonly trustProxy: boolean | number | string;
@@ -62,6 +64,7 @@ export function readConfig(environment: Environment): Config {
     secretKey,
     rateLimitPerMinute: readInteger(environment, 'HUB_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
     processingConcurrency,
+    processingBatchSize: readInteger(environment, 'HUB_PROCESSING_BATCH_SIZE', 32, 1, 500),
     allowPrivateWebhooks: readFlag(environment, 'HUB_ALLOW_PRIVATE_WEBHOOKS'),
     trustProxy: readTrustProxy(environment.HUB_TRUST_PROXY),
     logLevel: readLogLevel(environment.LOG_LEVEL),

@@ -57,7 +57,7 @@ export async function startHub(requested: Config, options: { logger: Logger; clo
     adminToken: secrets.adminToken,
     adapters: createAdapters({ io }),
     io,
-    processorOptions: { concurrency: Math.max(processingWorkers, 1) },
+    processorOptions: { concurrency: Math.max(processingWorkers, 1), batchSize: config.processingBatchSize },
     writerOptions: { maxInFlight: database.concurrency > 1 ? 4 : 1 },
   });
   server.on('request', createApp(services));

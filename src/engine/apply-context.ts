@@ -32,5 +32,19 @@ export function orderSeenReference(orderId: string): string {
  * and works behind a transaction-pooling proxy.
  */
 export async function lockOrder(trx: Executor, merchantId: string, orderId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`${merchantId}|${orderId}`}, 0))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${orderLockKey(merchantId, orderId)}, 0))`.execute(trx);
+}
+
+/**
+ * Takes the locks of several orders in one statement, always in the same (sorted) order, so two
+ * transactions locking overlapping sets wait for each other instead of deadlocking.
+ */
+export async function lockOrders(trx: Executor, orders: readonly { merchantId: string; orderId: string }[]): Promise<void> {
+  const keys = [...new Set(orders.map((order) => orderLockKey(order.merchantId, order.orderId)))].sort();
+  if (keys.length === 0) return;
+  await sql`select pg_advisory_xact_lock(hashtextextended(key, 0)) from unnest(${keys}::text[]) as key`.execute(trx);
+}
+
+function orderLockKey(merchantId: string, orderId: string): string {
+  return `${merchantId}|${orderId}`;
 }

@@ -5,7 +5,7 @@
 import type { SaleRecord } from '../contract/canonical-records.js';
 import { findAffiliateInCampaign } from '../db/repositories/affiliate.repository.js';
 import { findCampaign, findCampaignWithCap, type EarningsCap } from '../db/repositories/campaign.repository.js';
-import { findClick, findClickContext } from '../db/repositories/click.repository.js';
+import { findClick, findClickContext, type ClickContext } from '../db/repositories/click.repository.js';
 import { findConversionAndFactsByOrder, findConversionByOrder, findFirstSubscriptionConversion, updateConversion } from '../db/repositories/conversion.repository.js';
 import { bindReferences, resolveReference } from '../db/repositories/order-reference.repository.js';
 import type { Affiliate } from '../db/tables/affiliate.table.js';
@@ -21,15 +21,13 @@ import { commissionBaseAmount, netAmount } from './commission.js';
 import { emitChange, emitConversionEvent } from './conversion-events.js';
 import { readOrderFacts } from './order-facts.js';
 import { reconcileConversion } from './reconcile-conversion.js';
-import { recordConversion } from './record-conversion.js';
+import { recordConversion, type ConversionDraft } from './record-conversion.js';
 
 export async function applySale(context: ApplyContext, record: SaleRecord): Promise<RecordOutcome> {
   const { trx, merchantId, now } = context;
-  const trace: string[] = [`${record.kind} of order ${record.orderId}: ${formatMinorAsDecimal(record.amounts.gross, record.currency)} ${record.currency}`];
+  const trace: string[] = [saleHeadline(record)];
   await lockOrder(trx, merchantId, record.orderId);
-  // A renewal must not claim the subscription's binding: that belongs to the first sale.
-  const references = [orderSeenReference(record.orderId), ...record.references,
-    ...(record.kind === 'purchase' ? [record.subscriptionKey, record.customerKey] : [])].filter((value): value is string => value !== null);
+  const references = saleReferences(record);
 
   const { conversion: existing, hasFacts } = await findConversionAndFactsByOrder(trx, merchantId, record.orderId);
   if (existing) {
@@ -48,9 +46,63 @@ export async function applySale(context: ApplyContext, record: SaleRecord): Prom
       : { status: 'waiting', waitingFor: decided.waitingFor, conversionIds: [], trace };
   }
 
+  const result = await recordConversion(trx, saleDraft(context, record, decided), now);
+  if (result.outcome === 'duplicate') {
+    trace.push(`order ${record.orderId} was recorded meanwhile as ${result.conversionId}`);
+    return { status: 'processed', conversionIds: [result.conversionId], trace };
+  }
+  let conversion = result.conversion;
+  let ledger = result.adjustments;
+  trace.push(recordedTrace(conversion));
+  // Refunds or disputes that arrived before the sale apply now (the look-up above said whether there are any).
+  if (hasFacts) {
+    const reconciled = await reconcileConversion(trx, conversion, await readOrderFacts(trx, merchantId, record.orderId), { reference: record.orderId }, now);
+    if (reconciled.lines.length > 0) {
+      conversion = reconciled.conversion;
+      ledger = [...ledger, ...reconciled.appended];
+      trace.push(`applied earlier refunds/disputes: refunded ${formatMinorAsDecimal(conversion.refunded_amount, conversion.currency)}, commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)}, ${conversion.status}`);
+    }
+  }
+  // One event for the conversion as it stands: its state before the earlier facts applied was never visible.
+  await emitConversionEvent(trx, 'conversion.created', conversion, now, ledger);
+  await bindAndWake(context, record.orderId, references);
+  return { status: 'processed', conversionIds: [conversion.id], trace };
+}
+
+/** The first line of a sale's trace. */
+export function saleHeadline(record: SaleRecord): string {
+  return `${record.kind} of order ${record.orderId}: ${formatMinorAsDecimal(record.amounts.gross, record.currency)} ${record.currency}`;
+}
+
+/** The references a sale binds to its order. A renewal must not claim the subscription's binding: that belongs to the first sale. */
+export function saleReferences(record: SaleRecord): string[] {
+  return [orderSeenReference(record.orderId), ...record.references,
+    ...(record.kind === 'purchase' ? [record.subscriptionKey, record.customerKey] : [])].filter((value): value is string => value !== null);
+}
+
+/** How a click in the hints decided the campaign and the affiliate, for the trace. */
+export function clickAttributionTrace(record: SaleRecord, found: ClickContext): string[] {
+  const { hints } = record;
+  return [
+    ...(hints.programId ? [`${hints.source} program_id=${hints.programId} → campaign ${found.campaign.id}`] : []),
+    `${hints.source} click_id=${found.click.id} → click ${found.click.id} → affiliate ${found.click.affiliate_id} in ${found.campaign.id}`,
+  ];
+}
+
+/** The trace line of a conversion just recorded. */
+export function recordedTrace(conversion: Pick<Conversion, 'id' | 'commission' | 'currency' | 'status' | 'status_reason'>): string {
+  return `→ conversion ${conversion.id}: commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)} ${conversion.currency}, ${conversion.status}${conversion.status_reason ? ` (${conversion.status_reason})` : ''}`;
+}
+
+/** The conversion a processor sale asks for, once attributed; customer ids kept only as keyed hashes. */
+export function saleDraft(
+  context: Pick<ApplyContext, 'merchantId' | 'provider' | 'piiKey'>,
+  record: SaleRecord,
+  decided: Pick<ConversionDraft, 'campaign' | 'cap' | 'affiliate' | 'clickId' | 'visitorId'>,
+): ConversionDraft {
   const customerEmailHash = record.customerEmail ? hashPersonalData(context.piiKey, record.customerEmail) : null;
-  const result = await recordConversion(trx, {
-    merchantId,
+  return {
+    merchantId: context.merchantId,
     campaign: decided.campaign,
     cap: decided.cap,
     affiliate: decided.affiliate,
@@ -69,27 +121,7 @@ export async function applySale(context: ApplyContext, record: SaleRecord): Prom
     subscriptionId: record.subscriptionKey,
     amountsPrecedence: record.amountsPrecedence,
     whenOverCap: 'record_rejected',
-  }, now);
-  if (result.outcome === 'duplicate') {
-    trace.push(`order ${record.orderId} was recorded meanwhile as ${result.conversionId}`);
-    return { status: 'processed', conversionIds: [result.conversionId], trace };
-  }
-  let conversion = result.conversion;
-  let ledger = result.adjustments;
-  trace.push(`→ conversion ${conversion.id}: commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)} ${conversion.currency}, ${conversion.status}${conversion.status_reason ? ` (${conversion.status_reason})` : ''}`);
-  // Refunds or disputes that arrived before the sale apply now (the look-up above said whether there are any).
-  if (hasFacts) {
-    const reconciled = await reconcileConversion(trx, conversion, await readOrderFacts(trx, merchantId, record.orderId), { reference: record.orderId }, now);
-    if (reconciled.lines.length > 0) {
-      conversion = reconciled.conversion;
-      ledger = [...ledger, ...reconciled.appended];
-      trace.push(`applied earlier refunds/disputes: refunded ${formatMinorAsDecimal(conversion.refunded_amount, conversion.currency)}, commission ${formatMinorAsDecimal(conversion.commission, conversion.currency)}, ${conversion.status}`);
-    }
-  }
-  // One event for the conversion as it stands: its state before the earlier facts applied was never visible.
-  await emitConversionEvent(trx, 'conversion.created', conversion, now, ledger);
-  await bindAndWake(context, record.orderId, references);
-  return { status: 'processed', conversionIds: [conversion.id], trace };
+  };
 }
 
 /** Binds the order's references; their waiters are woken once the transaction commits (process-event.ts). */
@@ -143,8 +175,7 @@ async function decideAttribution(context: ApplyContext, record: SaleRecord, trac
   const fast = hints.clickId ? await findClickContext(trx, merchantId, hints.clickId, hints.programId) : undefined;
   let resolved: ResolvedAttribution;
   if (fast && fast.click.campaign_id === fast.campaign.id) {
-    if (hints.programId) trace.push(`${hints.source} program_id=${hints.programId} → campaign ${fast.campaign.id}`);
-    trace.push(`${hints.source} click_id=${fast.click.id} → click ${fast.click.id} → affiliate ${fast.click.affiliate_id} in ${fast.campaign.id}`);
+    trace.push(...clickAttributionTrace(record, fast));
     resolved = {
       campaign: fast.campaign, cap: fast.cap, knownAffiliate: fast.affiliate,
       attribution: { attributed: true, affiliateId: fast.click.affiliate_id, clickId: fast.click.id, visitorId: hints.visitorId ?? fast.click.visitor_id },

@@ -7,6 +7,7 @@ import { listAdjustments } from '../db/repositories/adjustment.repository.js';
 import { enqueueOutboundEvent } from '../db/repositories/outbound.repository.js';
 import type { ConversionAdjustment } from '../db/tables/conversion-adjustment.table.js';
 import type { Conversion } from '../db/tables/conversion.table.js';
+import type { NewOutboundEvent } from '../db/tables/outbound-event.table.js';
 import type { OutboundEventType } from '../db/tables/webhook-endpoint.table.js';
 import { newId } from '../lib/ids.js';
 import { presentConversion } from './conversion-view.js';
@@ -26,8 +27,13 @@ export function changeEventType(before: Pick<Conversion, 'status' | 'commission'
  */
 export async function emitConversionEvent(trx: Executor, type: OutboundEventType, conversion: Conversion, now: Date, ledger?: readonly ConversionAdjustment[]): Promise<void> {
   const lines = ledger ?? (await listAdjustments(trx, conversion.merchant_id, [conversion.id])).get(conversion.id) ?? [];
-  const body = JSON.stringify({ type, timestamp: now.toISOString(), data: presentConversion(conversion, lines) });
-  await enqueueOutboundEvent(trx, { merchant_id: conversion.merchant_id, id: newId('msg'), type, conversion_id: conversion.id, body, created_at: now });
+  await enqueueOutboundEvent(trx, conversionEventRow(type, conversion, now, lines));
+}
+
+/** The outbox row announcing a conversion as it is now, with its ledger. */
+export function conversionEventRow(type: OutboundEventType, conversion: Conversion, now: Date, ledger: readonly ConversionAdjustment[]): NewOutboundEvent {
+  const body = JSON.stringify({ type, timestamp: now.toISOString(), data: presentConversion(conversion, ledger) });
+  return { merchant_id: conversion.merchant_id, id: newId('msg'), type, conversion_id: conversion.id, body, created_at: now };
 }
 
 /** Emits the event a change calls for, if any. */

@@ -3,10 +3,14 @@
  * one database: events are claimed with FOR UPDATE SKIP LOCKED under a lease, and an event re-armed
  * while claimed (a replay, a fresh notification) is finished by whoever holds its newest generation.
  *
- * Up to `concurrency` events are in flight at once; a slot that frees up is refilled at once, so
- * one slow event (a processor API call) never holds the others back.
+ * Events are claimed up to `batchSize` at a time. The simple purchases of a claim are recorded
+ * together in one transaction (process-event-batch.ts); every other event is processed on its own.
+ * Up to `concurrency` of those units are in flight at once and a slot that frees up is refilled at
+ * once, so one slow event (a processor API call) never holds the others back. A claim may start
+ * more units than there are free slots; no more is claimed until the count is below `concurrency`.
  */
 import { claimDueEvents, claimEventNow } from '../db/repositories/inbound-event.repository.js';
+import { processEventBatch } from './process-event-batch.js';
 import { processClaimedEvent } from './process-event.js';
 import type { PipelineDependencies } from './pipeline.js';
 
@@ -17,6 +21,8 @@ export interface EventProcessorOptions {
   pollIntervalMs: number;
   /** How long a claim lasts before another worker may take the event over. */
   leaseMs: number;
+  /** Events claimed at once, whose simple purchases share one transaction; 1 processes every event on its own. */
+  batchSize: number;
 }
 
 export class EventProcessor {
@@ -31,7 +37,9 @@ export class EventProcessor {
 
   constructor(deps: PipelineDependencies, options: Partial<EventProcessorOptions> = {}) {
     this.#deps = deps;
-    this.#options = { concurrency: options.concurrency ?? 4, pollIntervalMs: options.pollIntervalMs ?? 250, leaseMs: options.leaseMs ?? 60_000 };
+    this.#options = {
+      concurrency: options.concurrency ?? 4, pollIntervalMs: options.pollIntervalMs ?? 250, leaseMs: options.leaseMs ?? 60_000, batchSize: options.batchSize ?? 32,
+    };
   }
 
   start(): void {
@@ -71,14 +79,18 @@ export class EventProcessor {
     return true;
   }
 
-  /** Claims as many due events as there are free slots and starts them; returns how many. */
+  /** Claims a batch of due events if a slot is free and starts them; returns how many. */
   async #fill(): Promise<number> {
     const free = this.#options.concurrency - this.#inFlight.size;
     if (free <= 0) return 0;
-    const events = await claimDueEvents(this.#deps.db, this.#deps.clock.now(), free, this.#options.leaseMs);
-    for (const event of events) {
-      void this.#track(processClaimedEvent(this.#deps, event)).finally(() => this.#notify());
-    }
+    const batching = this.#options.batchSize > 1;
+    const events = await claimDueEvents(this.#deps.db, this.#deps.clock.now(), batching ? this.#options.batchSize : free, this.#options.leaseMs);
+    if (events.length === 0) return 0;
+    const start = (work: Promise<void>) => {
+      void this.#track(work).finally(() => this.#notify());
+    };
+    if (batching) start(processEventBatch(this.#deps, events, start));
+    else for (const event of events) start(processClaimedEvent(this.#deps, event));
     return events.length;
   }
 

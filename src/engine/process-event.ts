@@ -25,6 +25,11 @@ export function toStoredEvent(event: InboundEvent): StoredEvent {
   };
 }
 
+/** The first line of every event's trace. */
+export function eventHeader(event: Pick<InboundEvent, 'provider' | 'event_type' | 'provider_event_id'>): string {
+  return `${event.provider} ${event.event_type} ${event.provider_event_id}`;
+}
+
 function applyRecord(context: ApplyContext, record: CanonicalRecord): Promise<RecordOutcome> {
   switch (record.kind) {
     case 'purchase':
@@ -69,7 +74,7 @@ async function wakeAfterCommit(deps: PipelineDependencies, merchantId: string, b
 
 export async function processClaimedEvent(deps: PipelineDependencies, event: InboundEvent): Promise<void> {
   const now = deps.clock.now();
-  const header = `${event.provider} ${event.event_type} ${event.provider_event_id}`;
+  const header = eventHeader(event);
   const finishWith = async (changes: InboundEventUpdate) => {
     await finishEvent(deps.db, event.merchant_id, event.id, event.generation, { locked_until: null, updated_at: now, ...changes });
   };

@@ -25,10 +25,11 @@ import type {
   ConversionSource,
   ConversionStatus,
   ConversionType,
+  NewConversion,
 } from '../db/tables/conversion.table.js';
 import { newId } from '../lib/ids.js';
 import { utcMonthOf } from './calendar.js';
-import { commissionBaseAmount, computeCommission, netAmount, type SaleAmounts } from './commission.js';
+import { commissionBaseAmount, computeCommission, netAmount, type CommissionResult, type SaleAmounts } from './commission.js';
 
 export interface ConversionDraft {
   merchantId: string;
@@ -62,49 +63,54 @@ export type RecordResult =
   | { outcome: 'created'; conversion: Conversion; adjustments: ConversionAdjustment[] }
   | { outcome: 'duplicate'; conversionId: string };
 
-/** Must run inside a transaction: the merchant lock and the ledger line belong with the insert. */
-export async function recordConversion(trx: Executor, draft: ConversionDraft, now: Date): Promise<RecordResult> {
-  const { campaign } = draft;
-  const month = utcMonthOf(draft.occurredAt);
-  const tiered = campaign.commission.type === 'tiered';
-  const { cap } = draft;
-  // Tier counts and cap sums are read-then-decide; the merchant row lock makes them race-free.
-  if (tiered || cap.amount !== null) await lockMerchant(trx, draft.merchantId);
-
-  const monthlyConversionCount = tiered
-    ? (await countAffiliateConversionsBetween(trx, { merchantId: draft.merchantId, campaignId: campaign.id, affiliateId: draft.affiliate.id, ...month })) + 1
-    : 1;
-  const { commission, rateBasisPoints, statusReason: commissionReason } = computeCommission({
-    rule: campaign.commission,
-    baseAmount: commissionBaseAmount(campaign.commission_base, draft.amounts),
+/** The commission a draft earns, given the affiliate's count of conversions this month (this one included). */
+export function draftCommission(draft: ConversionDraft, monthlyConversionCount: number): CommissionResult {
+  return computeCommission({
+    rule: draft.campaign.commission,
+    baseAmount: commissionBaseAmount(draft.campaign.commission_base, draft.amounts),
     saleCurrency: draft.currency,
-    campaignCurrency: campaign.currency,
+    campaignCurrency: draft.campaign.currency,
     monthlyConversionCount,
   });
+}
 
+function isRejectedSelfReferral(draft: ConversionDraft): boolean {
+  return draft.customerEmailHash !== null && draft.customerEmailHash === draft.affiliate.email_hash && draft.campaign.self_referral === 'reject';
+}
+
+/** Whether the merchant's monthly cap must be checked (read-then-decide, under the merchant lock). */
+export function capApplies(draft: ConversionDraft, commission: number): boolean {
+  return !isRejectedSelfReferral(draft) && draft.cap.amount !== null && draft.cap.currency === draft.currency && commission > 0;
+}
+
+/** Whether recording the draft reads the database before writing (tier counts, the earnings cap). */
+export function needsMonthlyReads(draft: ConversionDraft, commission: number): boolean {
+  return draft.campaign.commission.type === 'tiered' || capApplies(draft, commission);
+}
+
+export interface ConversionPlan {
+  row: NewConversion & { id: string };
+  /** The opening ledger: the commission, and a rejection line taking it back when refused at creation. */
+  lines: NewConversionAdjustment[];
+}
+
+/** The pure part of recording: status, row and opening ledger, once the month's reads are done. */
+export function planConversion(draft: ConversionDraft, earned: CommissionResult, overCap: boolean, now: Date): ConversionPlan {
+  const { commission, rateBasisPoints, statusReason: commissionReason } = earned;
   let status: ConversionStatus = 'pending';
   let statusReason: string | null = commissionReason;
-  const isSelfReferral = draft.customerEmailHash !== null && draft.customerEmailHash === draft.affiliate.email_hash;
-  if (isSelfReferral && campaign.self_referral === 'reject') {
+  if (isRejectedSelfReferral(draft)) {
     status = 'rejected';
     statusReason = 'self_referral';
-  } else if (cap.amount !== null && cap.currency === draft.currency && commission > 0) {
-    const earnedThisMonth = await sumCommissionBetween(trx, draft.merchantId, draft.currency, month.from, month.until);
-    if (earnedThisMonth + commission > cap.amount) {
-      if (draft.whenOverCap === 'refuse') {
-        const raced = await findConversionByOrder(trx, draft.merchantId, draft.orderId);
-        if (raced) return { outcome: 'duplicate', conversionId: raced.id };
-        throw new HubError('earnings_limit_reached', `the merchant's monthly earnings cap of ${cap.currency} is reached for ${month.from.toISOString().slice(0, 7)}`);
-      }
-      status = 'rejected';
-      statusReason = 'earnings_limit_reached';
-    }
+  } else if (overCap) {
+    status = 'rejected';
+    statusReason = 'earnings_limit_reached';
   }
-
-  const conversion = await insertConversionIfNew(trx, {
+  const id = newId('conv');
+  const row = {
     merchant_id: draft.merchantId,
-    id: newId('conv'),
-    campaign_id: campaign.id,
+    id,
+    campaign_id: draft.campaign.id,
     affiliate_id: draft.affiliate.id,
     click_id: draft.clickId,
     visitor_id: draft.visitorId,
@@ -133,24 +139,51 @@ export async function recordConversion(trx: Executor, draft: ConversionDraft, no
     created_at: draft.occurredAt,
     recorded_at: now,
     updated_at: now,
-  });
-  if (!conversion) {
-    const winner = await findConversionByOrder(trx, draft.merchantId, draft.orderId);
-    if (!winner) throw new Error(`order ${draft.orderId} conflicted but cannot be read`);
-    return { outcome: 'duplicate', conversionId: winner.id };
-  }
-
+  };
   const lines: NewConversionAdjustment[] = [
-    { merchant_id: draft.merchantId, conversion_id: conversion.id, type: 'commission', commission_delta: commission,
+    { merchant_id: draft.merchantId, conversion_id: id, type: 'commission', commission_delta: commission,
       amount: draft.amounts.gross, reference: draft.orderId, reason: commissionReason, created_at: now },
   ];
   // A conversion refused at creation keeps the commission it would have earned on record, then a
   // rejection line takes it back: the ledger explains the zero.
   if (status === 'rejected') {
-    lines.push({ merchant_id: draft.merchantId, conversion_id: conversion.id, type: 'rejection', commission_delta: -commission,
+    lines.push({ merchant_id: draft.merchantId, conversion_id: id, type: 'rejection', commission_delta: -commission,
       amount: 0, reference: draft.orderId, reason: statusReason, created_at: now });
   }
-  const adjustments = await appendAdjustments(trx, lines);
+  return { row, lines };
+}
+
+/** Must run inside a transaction: the merchant lock and the ledger line belong with the insert. */
+export async function recordConversion(trx: Executor, draft: ConversionDraft, now: Date): Promise<RecordResult> {
+  const { campaign, cap } = draft;
+  const month = utcMonthOf(draft.occurredAt);
+  const tiered = campaign.commission.type === 'tiered';
+  // Tier counts and cap sums are read-then-decide; the merchant row lock makes them race-free.
+  if (tiered || cap.amount !== null) await lockMerchant(trx, draft.merchantId);
+
+  const monthlyConversionCount = tiered
+    ? (await countAffiliateConversionsBetween(trx, { merchantId: draft.merchantId, campaignId: campaign.id, affiliateId: draft.affiliate.id, ...month })) + 1
+    : 1;
+  const earned = draftCommission(draft, monthlyConversionCount);
+  let overCap = false;
+  if (cap.amount !== null && capApplies(draft, earned.commission)) {
+    const earnedThisMonth = await sumCommissionBetween(trx, draft.merchantId, draft.currency, month.from, month.until);
+    overCap = earnedThisMonth + earned.commission > cap.amount;
+    if (overCap && draft.whenOverCap === 'refuse') {
+      const raced = await findConversionByOrder(trx, draft.merchantId, draft.orderId);
+      if (raced) return { outcome: 'duplicate', conversionId: raced.id };
+      throw new HubError('earnings_limit_reached', `the merchant's monthly earnings cap of ${cap.currency} is reached for ${month.from.toISOString().slice(0, 7)}`);
+    }
+  }
+
+  const plan = planConversion(draft, earned, overCap, now);
+  const conversion = await insertConversionIfNew(trx, plan.row);
+  if (!conversion) {
+    const winner = await findConversionByOrder(trx, draft.merchantId, draft.orderId);
+    if (!winner) throw new Error(`order ${draft.orderId} conflicted but cannot be read`);
+    return { outcome: 'duplicate', conversionId: winner.id };
+  }
+  const adjustments = await appendAdjustments(trx, plan.lines);
   return { outcome: 'created', conversion, adjustments };
 }
 

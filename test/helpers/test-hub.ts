@@ -6,10 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { KyselyPlugin } from 'kysely';
 import supertest from 'supertest';
 import { readConfig, type Config } from '../../src/config.js';
 import { createAdapters } from '../../adapters/index.js';
 import { createApp } from '../../src/http/create-app.js';
+import type { EventProcessorOptions } from '../../src/engine/event-processor.js';
 import { createHubServices, type HubServices } from '../../src/hub-services.js';
 import { ManualClock, type Clock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
@@ -41,6 +43,10 @@ export interface TestHubOptions {
   /** Run the background event worker and webhook relay (default true); tests that step by hand turn it off. */
   processInBackground?: boolean;
   relayOptions?: { attemptTimeoutMs?: number; pollIntervalMs?: number; random?: () => number };
+  /** Overrides of the event worker's settings (e.g. `batchSize`). */
+  processor?: Partial<EventProcessorOptions>;
+  /** Plugins on the hub's own database handle (e.g. a statement counter); the test's handle stays plain. */
+  databasePlugins?: KyselyPlugin[];
 }
 
 export async function createTestHub(options: TestHubOptions = {}): Promise<TestHub> {
@@ -49,9 +55,10 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
   const config: Config = readConfig({ HUB_PUBLIC_URL: 'https://hub.test', ...options.environment, DATABASE_URL: 'memory://' });
   const io = { fetch: globalThis.fetch, clock };
   const secretKey = randomBytes(32);
+  const db = (options.databasePlugins ?? []).reduce((handle, plugin) => handle.withPlugin(plugin), database.db);
   const services = createHubServices({
-    config, db: database.db, clock, logger: silentLogger, secretKey, adminToken: ADMIN_TOKEN,
-    adapters: createAdapters({ io }), io, processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1, pollIntervalMs: 20 },
+    config, db, clock, logger: silentLogger, secretKey, adminToken: ADMIN_TOKEN,
+    adapters: createAdapters({ io }), io, processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1, pollIntervalMs: 20, ...options.processor },
     ...(options.relayOptions ? { relayOptions: options.relayOptions } : {}),
   });
   const server: Server = createServer(createApp(services)).listen(0, '127.0.0.1');

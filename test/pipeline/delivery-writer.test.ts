@@ -2,24 +2,12 @@
  * Group commit at ingest: deliveries stored together share one statement, twins become one row, and
  * a row the database refuses fails alone, never the deliveries that shared its statement.
  */
-import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewInboundEvent } from '../../src/db/tables/inbound-event.table.js';
 import { DeliveryWriter } from '../../src/engine/delivery-writer.js';
 import { newId } from '../../src/lib/ids.js';
+import { statementCounter } from '../helpers/statement-counter.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-
-/** Counts the statements a Kysely instance sends. */
-function statementCounter(): KyselyPlugin & { statements: number } {
-  return {
-    statements: 0,
-    transformQuery(args) {
-      this.statements += 1;
-      return args.node;
-    },
-    transformResult: (args) => Promise.resolve(args.result),
-  };
-}
 
 function delivery(providerEventId: string): NewInboundEvent {
   const now = new Date('2026-03-10T12:00:00.000Z');

@@ -10,6 +10,7 @@ describe('readConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.rateLimitPerMinute).toBe(300);
     expect(config.processingConcurrency).toBeNull();
+    expect(config.processingBatchSize).toBe(32);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -18,12 +19,12 @@ describe('readConfig', () => {
     const config = readConfig({
       PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u@db/hub', HUB_SECRET_KEY: key, HUB_ADMIN_TOKEN: 'x'.repeat(20),
       HUB_PUBLIC_URL: 'https://hub.example.com/', HUB_RATE_LIMIT_PER_MINUTE: '50', HUB_ALLOW_PRIVATE_WEBHOOKS: '1', HUB_TRUST_PROXY: 'loopback', LOG_LEVEL: 'warn',
-      HUB_PROCESSING_CONCURRENCY: '0',
+      HUB_PROCESSING_CONCURRENCY: '0', HUB_PROCESSING_BATCH_SIZE: '1',
     });
     expect(config).toMatchObject({
       port: 8080, host: '127.0.0.1', database: { kind: 'postgres', url: 'postgres://u@db/hub' }, adminToken: 'x'.repeat(20),
       publicUrl: 'https://hub.example.com', rateLimitPerMinute: 50, allowPrivateWebhooks: true, trustProxy: 'loopback', logLevel: 'warn',
-      processingConcurrency: 0,
+      processingConcurrency: 0, processingBatchSize: 1,
     });
     expect(config.secretKey?.toString('hex')).toBe(key);
   });
@@ -43,6 +44,8 @@ describe('readConfig', () => {
     [{ HUB_RATE_LIMIT_PER_MINUTE: '0' }, /HUB_RATE_LIMIT_PER_MINUTE/],
     [{ HUB_PROCESSING_CONCURRENCY: '-1' }, /HUB_PROCESSING_CONCURRENCY/],
     [{ HUB_PROCESSING_CONCURRENCY: '65' }, /HUB_PROCESSING_CONCURRENCY/],
+    [{ HUB_PROCESSING_BATCH_SIZE: '0' }, /HUB_PROCESSING_BATCH_SIZE must be an integer from 1 to 500/],
+    [{ HUB_PROCESSING_BATCH_SIZE: '501' }, /HUB_PROCESSING_BATCH_SIZE/],
     [{ HUB_PROCESSING_CONCURRENCY: '0' }, /HUB_PROCESSING_CONCURRENCY=0 \(ingest only\) needs DATABASE_URL/],
     [{ HUB_ADMIN_TOKEN: 'short' }, /at least 16 characters/],
     [{ HUB_PUBLIC_URL: 'hub.example.com' }, /HUB_PUBLIC_URL must be an http\(s\) URL/],

@@ -63,33 +63,58 @@ export interface ClickContext {
  * standing in that campaign. Undefined when the click or the program does not exist.
  */
 export async function findClickContext(db: Executor, merchantId: string, clickId: string, programId: string | null): Promise<ClickContext | undefined> {
-  const row = await db.selectFrom('click')
+  return (await findClickContexts(db, [{ merchantId, clickId, programId }])).get(clickContextKey({ merchantId, clickId, programId }));
+}
+
+export interface ClickContextWanted {
+  merchantId: string;
+  clickId: string;
+  programId: string | null;
+}
+
+/** The key of a wanted click context in the map `findClickContexts` returns. */
+export function clickContextKey(wanted: ClickContextWanted): string {
+  return `${wanted.merchantId}\u0000${wanted.clickId}\u0000${wanted.programId ?? ''}`;
+}
+
+/** The same for many clicks (of any merchants) in one query; the ones that do not exist are absent. */
+export async function findClickContexts(db: Executor, wanted: readonly ClickContextWanted[]): Promise<Map<string, ClickContext>> {
+  const contexts = new Map<string, ClickContext>();
+  if (wanted.length === 0) return contexts;
+  const wantedRows = sql<{ merchant_id: string; click_id: string; program_id: string | null }>`(
+    select * from unnest(${wanted.map((item) => item.merchantId)}::text[], ${wanted.map((item) => item.clickId)}::text[],
+                         ${wanted.map((item) => item.programId)}::text[]) as wanted(merchant_id, click_id, program_id))`;
+  const rows = await db.selectFrom(wantedRows.as('wanted'))
+    .innerJoin('click', (join) => join.onRef('click.merchant_id', '=', 'wanted.merchant_id').onRef('click.id', '=', 'wanted.click_id'))
     .innerJoin('campaign', (join) => join.onRef('campaign.merchant_id', '=', 'click.merchant_id')
-      .on('campaign.id', '=', sql<string>`coalesce(${programId}, click.campaign_id)`))
+      .on('campaign.id', '=', sql<string>`coalesce(wanted.program_id, click.campaign_id)`))
     .innerJoin('merchant', 'merchant.id', 'click.merchant_id')
     .innerJoin('affiliate', (join) => join.onRef('affiliate.merchant_id', '=', 'click.merchant_id').onRef('affiliate.id', '=', 'click.affiliate_id'))
     .leftJoin('enrollment', (join) => join.onRef('enrollment.merchant_id', '=', 'click.merchant_id')
       .onRef('enrollment.affiliate_id', '=', 'click.affiliate_id').onRef('enrollment.campaign_id', '=', 'campaign.id'))
     .selectAll('campaign')
     .select([
+      'wanted.program_id as wanted_program_id',
       'click.id as click_id', 'click.campaign_id as click_campaign_id', 'click.affiliate_id as click_affiliate_id', 'click.visitor_id as click_visitor_id',
       'merchant.monthly_earnings_cap as cap_amount', 'merchant.cap_currency as cap_currency',
       'affiliate.name as affiliate_name', 'affiliate.email_hash as affiliate_email_hash',
       'affiliate.created_at as affiliate_created_at', 'affiliate.updated_at as affiliate_updated_at',
       'enrollment.status as enrollment_status',
     ])
-    .where('click.merchant_id', '=', merchantId).where('click.id', '=', clickId)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const {
-    click_id: id, click_campaign_id: campaignId, click_affiliate_id: affiliateId, click_visitor_id: visitorId, cap_amount: amount, cap_currency: currency,
-    affiliate_name: name, affiliate_email_hash: emailHash, affiliate_created_at: affiliateCreatedAt, affiliate_updated_at: affiliateUpdatedAt,
-    enrollment_status: enrollmentStatus, ...campaign
-  } = row;
-  return {
-    click: { id, campaign_id: campaignId, affiliate_id: affiliateId, visitor_id: visitorId },
-    campaign,
-    cap: { amount, currency },
-    affiliate: { merchant_id: merchantId, id: affiliateId, name, email_hash: emailHash, created_at: affiliateCreatedAt, updated_at: affiliateUpdatedAt, enrollment_status: enrollmentStatus },
-  };
+    .execute();
+  for (const row of rows) {
+    const {
+      wanted_program_id: programId, click_id: id, click_campaign_id: campaignId, click_affiliate_id: affiliateId, click_visitor_id: visitorId,
+      cap_amount: amount, cap_currency: currency, affiliate_name: name, affiliate_email_hash: emailHash, affiliate_created_at: affiliateCreatedAt,
+      affiliate_updated_at: affiliateUpdatedAt, enrollment_status: enrollmentStatus, ...campaign
+    } = row;
+    const merchantId = campaign.merchant_id;
+    contexts.set(clickContextKey({ merchantId, clickId: id, programId }), {
+      click: { id, campaign_id: campaignId, affiliate_id: affiliateId, visitor_id: visitorId },
+      campaign,
+      cap: { amount, currency },
+      affiliate: { merchant_id: merchantId, id: affiliateId, name, email_hash: emailHash, created_at: affiliateCreatedAt, updated_at: affiliateUpdatedAt, enrollment_status: enrollmentStatus },
+    });
+  }
+  return contexts;
 }

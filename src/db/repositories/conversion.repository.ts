@@ -6,12 +6,18 @@ import { pageOffset, type Page, type PageRequest } from './pagination.js';
 
 /** Inserts unless the merchant already has this order id; undefined means "already recorded". */
 export async function insertConversionIfNew(db: Executor, conversion: NewConversion): Promise<Conversion | undefined> {
+  return (await insertConversionsIfNew(db, [conversion]))[0];
+}
+
+/** Inserts each conversion whose order id its merchant does not have yet; returns the ones inserted. */
+export async function insertConversionsIfNew(db: Executor, conversions: readonly NewConversion[]): Promise<Conversion[]> {
+  if (conversions.length === 0) return [];
   return db
     .insertInto('conversion')
-    .values(conversion)
+    .values([...conversions])
     .onConflict((conflict) => conflict.columns(['merchant_id', 'order_id']).doNothing())
     .returningAll()
-    .executeTakeFirst();
+    .execute();
 }
 
 export async function findConversion(db: Executor, merchantId: string, conversionId: string): Promise<Conversion | undefined> {
@@ -93,14 +99,36 @@ export async function findFirstSubscriptionConversion(db: Executor, merchantId: 
 }
 
 /** The order's conversion (if any) and whether any refund or dispute fact is kept for the order, in one query. */
-export async function findConversionAndFactsByOrder(db: Executor, merchantId: string, orderId: string): Promise<{ conversion: Conversion | undefined; hasFacts: boolean }> {
-  const result = await sql<Conversion & { has_facts: boolean; found: boolean }>`
-    select conversion.*, conversion.id is not null as found,
-           exists (select 1 from order_fact where order_fact.merchant_id = ${merchantId} and order_fact.order_id = ${orderId}) as has_facts
-      from (select 1) as one
-      left join conversion on conversion.merchant_id = ${merchantId} and conversion.order_id = ${orderId}`.execute(db);
-  const row = result.rows[0];
-  if (!row) throw new Error('the order look-up returned no row');
-  const { has_facts: hasFacts, found, ...conversion } = row;
-  return { conversion: found ? conversion : undefined, hasFacts };
+export async function findConversionAndFactsByOrder(db: Executor, merchantId: string, orderId: string): Promise<OrderState> {
+  const found = await findConversionsAndFactsByOrders(db, [{ merchantId, orderId }]);
+  const state = found.get(orderKey(merchantId, orderId));
+  if (!state) throw new Error('the order look-up returned no row');
+  return state;
+}
+
+export interface OrderState {
+  conversion: Conversion | undefined;
+  hasFacts: boolean;
+}
+
+/** The key of an order in the maps returned here. */
+export function orderKey(merchantId: string, orderId: string): string {
+  return `${merchantId}\u0000${orderId}`;
+}
+
+/** The same for many orders (of any merchants) in one query, keyed by `orderKey`. */
+export async function findConversionsAndFactsByOrders(db: Executor, orders: readonly { merchantId: string; orderId: string }[]): Promise<Map<string, OrderState>> {
+  const states = new Map<string, OrderState>();
+  if (orders.length === 0) return states;
+  const result = await sql<Conversion & { wanted_merchant_id: string; wanted_order_id: string; has_facts: boolean; found: boolean }>`
+    select conversion.*, wanted.merchant_id as wanted_merchant_id, wanted.order_id as wanted_order_id,
+           conversion.id is not null as found,
+           exists (select 1 from order_fact where order_fact.merchant_id = wanted.merchant_id and order_fact.order_id = wanted.order_id) as has_facts
+      from unnest(${orders.map((order) => order.merchantId)}::text[], ${orders.map((order) => order.orderId)}::text[]) as wanted(merchant_id, order_id)
+      left join conversion on conversion.merchant_id = wanted.merchant_id and conversion.order_id = wanted.order_id`.execute(db);
+  for (const row of result.rows) {
+    const { wanted_merchant_id: merchantId, wanted_order_id: orderId, has_facts: hasFacts, found, ...conversion } = row;
+    states.set(orderKey(merchantId, orderId), { conversion: found ? conversion : undefined, hasFacts });
+  }
+  return states;
 }

@@ -132,6 +132,33 @@ export async function finishEvent(db: Executor, merchantId: string, eventId: str
   return result.numUpdatedRows > 0n;
 }
 
+/** What a processed event records: its trace and the conversions it touched. */
+export interface ProcessedEventOutcome {
+  merchantId: string;
+  id: string;
+  generation: number;
+  trace: readonly string[];
+  conversionIds: readonly string[];
+}
+
+/**
+ * Finishes several claims as processed in one statement (each unless re-armed meanwhile, as
+ * `finishEvent`); `processedAt` is when their effects were done.
+ */
+export async function finishProcessedEvents(db: Executor, outcomes: readonly ProcessedEventOutcome[], processedAt: Date, now: Date): Promise<void> {
+  if (outcomes.length === 0) return;
+  await sql`
+    update inbound_event
+       set status = 'processed', reason = null, error = null, waiting_for = null, confirmation = null, locked_until = null,
+           trace = outcome.trace::jsonb, conversion_ids = outcome.conversion_ids::jsonb, processed_at = ${processedAt}, updated_at = ${now}
+      from unnest(${outcomes.map((outcome) => outcome.merchantId)}::text[], ${outcomes.map((outcome) => outcome.id)}::text[],
+                  ${outcomes.map((outcome) => outcome.generation)}::int[], ${outcomes.map((outcome) => JSON.stringify(outcome.trace))}::text[],
+                  ${outcomes.map((outcome) => JSON.stringify(outcome.conversionIds))}::text[])
+           as outcome(merchant_id, id, generation, trace, conversion_ids)
+     where inbound_event.merchant_id = outcome.merchant_id and inbound_event.id = outcome.id
+       and inbound_event.generation = outcome.generation`.execute(db);
+}
+
 /** Wakes the waiting events that were waiting for any of these references. */
 export async function wakeWaitingEvents(db: Executor, merchantId: string, references: readonly string[], now: Date): Promise<number> {
   if (references.length === 0) return 0;

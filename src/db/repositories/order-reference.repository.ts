@@ -2,10 +2,21 @@
 import type { Executor } from '../database.js';
 
 export async function bindReferences(db: Executor, merchantId: string, orderId: string, references: readonly string[], at: Date): Promise<void> {
-  const unique = [...new Set(references)];
-  if (unique.length === 0) return;
+  await bindReferencesOfOrders(db, references.map((reference) => ({ merchantId, orderId, reference })), at);
+}
+
+/** The same for several orders in one statement; of two bindings of one reference given here, the first wins. */
+export async function bindReferencesOfOrders(db: Executor, bindings: readonly { merchantId: string; orderId: string; reference: string }[], at: Date): Promise<void> {
+  const seen = new Set<string>();
+  const rows = bindings.filter((binding) => {
+    const key = `${binding.merchantId}\u0000${binding.reference}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (rows.length === 0) return;
   await db.insertInto('order_reference')
-    .values(unique.map((reference) => ({ merchant_id: merchantId, reference, order_id: orderId, created_at: at })))
+    .values(rows.map((binding) => ({ merchant_id: binding.merchantId, reference: binding.reference, order_id: binding.orderId, created_at: at })))
     .onConflict((conflict) => conflict.columns(['merchant_id', 'reference']).doNothing())
     .execute();
 }

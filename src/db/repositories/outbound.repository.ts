@@ -11,10 +11,21 @@ import { pageOffset, type Page, type PageRequest } from './pagination.js';
  * Delivery ids are the event id plus the endpoint id, so they are deterministic and unique.
  */
 export async function enqueueOutboundEvent(db: Executor, event: NewOutboundEvent): Promise<void> {
+  await enqueueOutboundEvents(db, [event]);
+}
+
+/** The same for several events in one statement; their sequence follows the order given. */
+export async function enqueueOutboundEvents(db: Executor, events: readonly NewOutboundEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const column = <K extends keyof NewOutboundEvent>(key: K) => events.map((event) => event[key]);
   await sql`
     with event as (
       insert into outbound_event (merchant_id, id, type, conversion_id, body, created_at)
-      values (${event.merchant_id}, ${event.id}, ${event.type}, ${event.conversion_id}, ${event.body}, ${event.created_at})
+      select given.merchant_id, given.id, given.type, given.conversion_id, given.body, given.created_at
+        from unnest(${column('merchant_id')}::text[], ${column('id')}::text[], ${column('type')}::text[], ${column('conversion_id')}::text[],
+                    ${column('body')}::text[], ${events.map((event) => event.created_at.toISOString())}::timestamptz[])
+             with ordinality as given(merchant_id, id, type, conversion_id, body, created_at, position)
+       order by position
       returning merchant_id, id, type, created_at
     )
     insert into webhook_delivery (merchant_id, id, endpoint_id, event_id, event_type, status, next_attempt_at, created_at, updated_at)
