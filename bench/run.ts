@@ -8,6 +8,7 @@
  *      conversions; and a steady 1,000 deliveries/s with each event's lag from storage to conversion;
  *   3. the processing hub's peak memory (RSS high-water mark of its process).
  *
+ * HUB_PROCESSING_CONCURRENCY and HUB_PROCESSING_BATCH_SIZE, when set, are passed to the processing hub.
  * Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres); creates
  * and drops its own databases.
  */
@@ -110,7 +111,8 @@ async function hubRequest(baseUrl: string, path: string, body: unknown, key = AD
 
 /** A hub as `npm start` runs it, on its own fresh PostgreSQL database, with a merchant ready to receive Stripe deliveries. */
 async function startBenchHub(database: string, environment: Record<string, string>) {
-  const hub = await startChild(['--import', 'tsx', 'src/cli/start.ts'], {
+  // As `npm start` runs it: the compiled JavaScript (npm run bench builds it first).
+  const hub = await startChild(['dist/src/cli/start.js'], {
     DATABASE_URL: databaseUrl(database), HUB_SECRET_KEY: randomBytes(32).toString('hex'), HUB_ADMIN_TOKEN: ADMIN_TOKEN,
     PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', ...environment,
   }, /bound to 127\.0\.0\.1:(\d+)/);
@@ -126,6 +128,11 @@ async function startBenchHub(database: string, environment: Record<string, strin
     webhookUrl: `${hubUrl}/webhooks/stripe/${String(connection.id)}`,
     next: deliveryFactory({ clickId: String(click.clickId), programId: String(campaign.id) }),
   };
+}
+
+/** HUB_PROCESSING_* settings in the bench's environment are handed to the processing hub, to measure other settings. */
+function processingSettings(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('HUB_PROCESSING_') && entry[1] !== undefined));
 }
 
 async function main(): Promise<void> {
@@ -153,7 +160,7 @@ async function main(): Promise<void> {
     await stop(ingestOnly.child);
 
     // 3. The hub as deployed: ingest and processing in one process.
-    const hub = await startBenchHub(databases.hub, {});
+    const hub = await startBenchHub(databases.hub, processingSettings());
     children.push(hub.child);
     const pool = new pg.Pool({ connectionString: databaseUrl(databases.hub), max: 2 });
     const pending = async () => Number((await pool.query<{ count: string }>("select count(*) from inbound_event where status in ('received', 'processing')")).rows[0]?.count);
@@ -186,7 +193,8 @@ async function main(): Promise<void> {
     const lines = [
       `## ${new Date().toISOString().slice(0, 10)} — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${pgVersion}`,
       '',
-      `Load generator, hub (or baseline) and PostgreSQL share the machine. ${SECONDS} s per run, 50 connections, no pipelining, each request a new signed purchase.`,
+      `Load generator, hub (or baseline) and PostgreSQL share the machine. ${SECONDS} s per run, 50 connections, no pipelining, each request a new signed purchase.`
+        + ` Processing hub settings: ${Object.entries(processingSettings()).map(([name, value]) => `${name}=${value}`).join(', ') || 'defaults'}.`,
       '',
       '| run | deliveries/s | p50 ms | p99 ms | requests | non-2xx |',
       '|---|---|---|---|---|---|',

@@ -23,7 +23,7 @@ export interface Config {
   /** 32-byte master key for AES-256-GCM secrets and keyed PII hashes; null means "generate one" (embedded only). */
   readonly secretKey: Buffer | null;
   readonly rateLimitPerMinute: number;
-  /** Stored events processed side by side per hub process; null = 8 on PostgreSQL, 1 on the embedded database. */
+  /** Processing units (a batch of plain purchases, or one other event) in flight per hub process; null = 4 on PostgreSQL, 1 on the embedded database. */
   readonly processingConcurrency: number | null;
   /** Events claimed at once; their simple purchases are recorded in one transaction. 1 = every event on its own. */
   readonly processingBatchSize: number;
@@ -46,7 +46,7 @@ export function readConfig(environment: Environment): Config {
   const explicitPublicUrl = nonEmpty(environment.HUB_PUBLIC_URL);
   const publicUrl = (explicitPublicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`HUB_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
-  const processingConcurrency = nonEmpty(environment.HUB_PROCESSING_CONCURRENCY) === null ? null : readInteger(environment, 'HUB_PROCESSING_CONCURRENCY', 8, 0, 64);
+  const processingConcurrency = nonEmpty(environment.HUB_PROCESSING_CONCURRENCY) === null ? null : readInteger(environment, 'HUB_PROCESSING_CONCURRENCY', 4, 0, 64);
   // An ingest-only process relies on another process on the same database; the embedded one has no other.
   if (processingConcurrency === 0 && database.kind !== 'postgres') {
     throw new ConfigError('HUB_PROCESSING_CONCURRENCY=0 (ingest only) needs DATABASE_URL: on the embedded database no other process could process what this one stores');

@@ -47,7 +47,7 @@ export async function startHub(requested: Config, options: { logger: Logger; clo
   const io = { fetch: globalThis.fetch, clock };
   // The embedded database has one session: one event at a time. PostgreSQL takes several workers,
   // or none in an ingest-only process (HUB_PROCESSING_CONCURRENCY=0) that leaves processing to others.
-  const processingWorkers = database.concurrency > 1 ? (config.processingConcurrency ?? 8) : 1;
+  const processingWorkers = database.concurrency > 1 ? (config.processingConcurrency ?? 4) : 1;
   const services = createHubServices({
     config,
     db: database.db,
@@ -92,7 +92,7 @@ export function bannerLines(hub: RunningHub, config: Config): string[] {
     `conversion-hub is listening on ${hub.services.config.publicUrl} (bound to ${config.host}:${(hub.server.address() as AddressInfo).port})`,
     `database: ${hub.database.description}`,
     hub.processingWorkers > 0
-      ? `processing: ${hub.processingWorkers} event(s) at a time`
+      ? `processing: ${hub.processingWorkers} at a time${config.processingBatchSize > 1 ? `, plain purchases in batches of up to ${config.processingBatchSize}` : ', every event on its own'}`
       : 'processing: off (HUB_PROCESSING_CONCURRENCY=0); this process stores deliveries for other hub processes to process',
   ];
   if (hub.database.backend !== 'postgres') {

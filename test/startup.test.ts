@@ -170,8 +170,10 @@ describe(`start-up on ${TEST_BACKEND}`, () => {
       expect((await merchant.api.get('/api/v1/conversions').expect(200)).body.data).toEqual([]);
 
       // A processing process on the same database picks the stored delivery up.
-      processing = await startHub(readConfig({ ...settings, HUB_PROCESSING_CONCURRENCY: '2' }), { logger: silentLogger });
+      const processingConfig = readConfig({ ...settings, HUB_PROCESSING_CONCURRENCY: '2', HUB_PROCESSING_BATCH_SIZE: '16' });
+      processing = await startHub(processingConfig, { logger: silentLogger });
       expect(processing.processingWorkers).toBe(2);
+      expect(bannerLines(processing, processingConfig)).toContain('processing: 2 at a time, plain purchases in batches of up to 16');
       let status = 'received';
       for (let attempt = 0; attempt < 200 && status !== 'processed'; attempt += 1) {
         await new Promise((resolve) => setTimeout(resolve, 50));
