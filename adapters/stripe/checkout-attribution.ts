@@ -8,6 +8,10 @@
  *     mode: 'payment', line_items, success_url,
  *     ...checkoutAttribution({ visitorId, clickId, programId }, { mode: 'payment' }),
  *   });
+ *
+ * The mode may also travel in the one argument SPEC §7 shows: `checkoutAttribution({ visitorId,
+ * clickId, programId, mode })`. It is required either way: Stripe refuses `payment_intent_data` in
+ * subscription mode and `subscription_data` in payment mode, so guessing would break one of them.
  */
 
 export interface CheckoutAttributionInput {
@@ -17,7 +21,11 @@ export interface CheckoutAttributionInput {
   clickId?: string | null | undefined;
   /** The hub campaign id, when the checkout belongs to a specific program. */
   programId?: string | null | undefined;
+  /** The session's mode, when not given as the second argument. */
+  mode?: CheckoutMode | undefined;
 }
+
+export type CheckoutMode = 'payment' | 'subscription';
 
 export type CheckoutAttributionParams = {
   client_reference_id?: string;
@@ -33,7 +41,12 @@ const ID_SHAPE = /^[A-Za-z0-9_.:-]{1,100}$/;
  * Builds the session params. Values that are not plain ids (empty, too long, odd characters) are
  * left out rather than sent, so a tampered cookie cannot break the checkout.
  */
-export function checkoutAttribution(input: CheckoutAttributionInput, options: { mode: 'payment' | 'subscription' }): CheckoutAttributionParams {
+export function checkoutAttribution(input: CheckoutAttributionInput, options?: { mode: CheckoutMode }): CheckoutAttributionParams {
+  const mode = options?.mode ?? input.mode;
+  if (mode !== 'payment' && mode !== 'subscription') {
+    throw new TypeError(`checkoutAttribution needs the Checkout Session's mode, 'payment' or 'subscription' (got ${JSON.stringify(mode ?? null)}): `
+      + 'pass { mode } as the second argument or in the first; Stripe refuses payment_intent_data in subscription mode and subscription_data in payment mode');
+  }
   const metadata: Record<string, string> = {};
   const add = (key: string, value: string | null | undefined) => {
     if (typeof value === 'string' && ID_SHAPE.test(value)) metadata[key] = value;
@@ -43,7 +56,7 @@ export function checkoutAttribution(input: CheckoutAttributionInput, options: { 
   add('program_id', input.programId);
   const clickId = metadata.click_id;
   const base = { ...(clickId ? { client_reference_id: clickId } : {}), metadata: { ...metadata } };
-  return options.mode === 'payment'
+  return mode === 'payment'
     ? { ...base, payment_intent_data: { metadata: { ...metadata } } }
     : { ...base, subscription_data: { metadata: { ...metadata } } };
 }

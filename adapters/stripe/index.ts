@@ -1,3 +1,3 @@
 /** @module The Stripe adapter and the Checkout helper for merchants' servers. */
 export { createStripeAdapter } from './stripe-adapter.js';
-export { checkoutAttribution, type CheckoutAttributionInput, type CheckoutAttributionParams } from './checkout-attribution.js';
+export { checkoutAttribution, type CheckoutAttributionInput, type CheckoutAttributionParams, type CheckoutMode } from './checkout-attribution.js';

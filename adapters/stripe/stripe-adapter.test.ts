@@ -180,6 +180,15 @@ describe('checkoutAttribution', () => {
     });
   });
 
+  it('takes the mode in its one argument too, and refuses to guess it', () => {
+    expect(checkoutAttribution({ clickId: 'clk_2', mode: 'subscription' })).toEqual({
+      client_reference_id: 'clk_2', metadata: { click_id: 'clk_2' }, subscription_data: { metadata: { click_id: 'clk_2' } },
+    });
+    expect(checkoutAttribution({ clickId: 'clk_2', mode: 'subscription' }, { mode: 'payment' })).toHaveProperty('payment_intent_data');
+    expect(() => checkoutAttribution({ clickId: 'clk_2' })).toThrow(/needs the Checkout Session's mode, 'payment' or 'subscription' \(got null\)/);
+    expect(() => checkoutAttribution({ clickId: 'clk_2', mode: 'setup' as 'payment' })).toThrow(/\(got "setup"\)/);
+  });
+
   it('drops values that are not plain ids', () => {
     expect(checkoutAttribution({ visitorId: '<script>', clickId: '', programId: null }, { mode: 'payment' })).toEqual({ metadata: {}, payment_intent_data: { metadata: {} } });
   });
