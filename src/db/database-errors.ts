@@ -26,3 +26,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && (error as { code?: unknown }).code === '23505';
 }
+
+/**
+ * SQLSTATE 22021 / 22P05: text PostgreSQL cannot store — in practice the NUL character, which
+ * neither `text` nor `jsonb` can hold. The client's input, not a bug: a 400.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return code === '22021' || code === '22P05';
+}

@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/event.routes.js';
 import { linkRoutes } from './routes/link.routes.js';
 import { postbackRoutes } from './routes/postback.routes.js';
 import { redirectRoutes } from './routes/redirect.routes.js';
+import { refuseNulInUrl } from './middleware/refuse-nul.js';
 import { systemRoutes } from './routes/system.routes.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoint.routes.js';
 import { createWebhookIngress, webhookTarget } from './webhook-ingress.js';
@@ -48,6 +49,7 @@ export function createExpressApp(services: HubServices): Express {
     next();
   });
 
+  app.use(refuseNulInUrl());
   app.use(systemRoutes(services));
   app.use(redirectRoutes(services));
   app.use('/admin/v1', adminRoutes(services));

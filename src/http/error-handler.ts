@@ -4,7 +4,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HubError, UnavailableError, ValidationError, type ErrorCode } from '../contract/errors.js';
-import { isDatabaseUnavailable } from '../db/database-errors.js';
+import { isDatabaseUnavailable, isUnstorableText } from '../db/database-errors.js';
+import { NUL_MESSAGE } from './middleware/refuse-nul.js';
 import type { Logger } from '../lib/logger.js';
 
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
@@ -48,6 +49,8 @@ export function toHubError(error: unknown): HubError {
   const fromParser = fromBodyParser(error);
   if (fromParser) return fromParser;
   if (isDatabaseUnavailable(error)) return new UnavailableError(undefined, { cause: error });
+  // Input the checks at the edge did not see (e.g. a webhook's query string) but the database refused.
+  if (isUnstorableText(error)) return new ValidationError(`the request holds text that cannot be stored: ${NUL_MESSAGE}`);
   return new HubError('internal', 'internal error', { cause: error });
 }
 

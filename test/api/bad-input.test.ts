@@ -222,6 +222,27 @@ describe('bad input is refused with a clear error and loses nothing', () => {
     });
   }
 
+  describe('the NUL character, which PostgreSQL cannot store', () => {
+    const nulCases: [string, () => Promise<{ status: number; body: { error?: { code: string; message: string; details?: { field: string; message: string }[] } } }>, string][] = [
+      ['an order id in a body', () => apiClient(hub, writeKey).post('/api/v1/conversions', { campaignId, affiliateId, amount: 1, orderId: 'a\u0000b' }), 'orderId'],
+      ['a value deep in metadata', () => apiClient(hub, writeKey).post('/api/v1/conversions', { campaignId, affiliateId, amount: 1, orderId: 'nul-meta', metadata: { plan: { tier: 'x\u0000' } } }), 'metadata.plan.tier'],
+      ['a metadata key', () => apiClient(hub, writeKey).post('/api/v1/conversions', { campaignId, affiliateId, amount: 1, orderId: 'nul-key', metadata: { 'a\u0000': 1 } }), 'metadata.a'],
+      ['a campaign name', () => apiClient(hub, writeKey).post('/api/v1/campaigns', { name: 'Spring\u0000', currency: 'KWD', commission: { type: 'percent', rate: 5 } }), 'name'],
+      ['a click sub id', () => apiClient(hub, writeKey).post('/api/v1/clicks', { campaignId, affiliateId, subIds: ['\u0000'] }), 'subIds.0'],
+      ['an id in the path', () => apiClient(hub, writeKey).get('/api/v1/conversions/conv_%00x'), 'path'],
+      ['a postback order id in the query', () => hub.http.get(`/api/postback/${jpyCampaignId}`).query({ api_key: writeKey, order_id: 'p\u0000', amount: 100, click_id: 'clk_x' }), 'order_id'],
+      ['a link code', () => hub.http.get('/r/%00'), 'path'],
+      ['an admin path id', () => hub.http.delete('/admin/v1/api-keys/%00').set('Authorization', `Bearer ${ADMIN_TOKEN}`), 'path'],
+    ];
+    it.each(nulCases)('in %s is a 400 naming where it was, and changes nothing', async (_label, request, field) => {
+      const before = await snapshotDatabase(hub.services.db);
+      const response = await request();
+      expectRefused(response, 400, 'invalid_request', field);
+      expect(response.body.error?.message).toContain('NUL character');
+      expect(await snapshotDatabase(hub.services.db)).toEqual(before);
+    });
+  });
+
   describe('list query parameters', () => {
     it.each([
       ['/api/v1/conversions?perPage=501', 'perPage'],
