@@ -10,7 +10,7 @@ import { claimDueEvents } from '../../src/db/repositories/inbound-event.reposito
 import { openDatabase } from '../../src/db/open-database.js';
 import { createHubServices } from '../../src/hub-services.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { attributedStripeFixture, conversionsOf, sendStripeEvent, setUpStripeMerchant, signStripe } from '../helpers/stripe.js';
+import { attributedStripeFixture, conversionsOf, sendStripeEvent, setUpStripeMerchant, signStripe, stripeFixture } from '../helpers/stripe.js';
 import { TEST_BACKEND } from '../helpers/test-database.js';
 import { ADMIN_TOKEN, createTestHub, type TestHub } from '../helpers/test-hub.js';
 
@@ -68,6 +68,35 @@ describe('retries, giving up, and crashed workers', () => {
     expect(await read()).toMatchObject({ status: 'dead', attempts: 2 });
     await hub.services.processor.drain();
     expect((await read()).attempts).toBe(2); // dead events are not retried
+  });
+
+  it('keeps a refund whose sale never comes received, then waiting on the back-off schedule, then dead after seven days', async () => {
+    const merchant = await setUpStripeMerchant(hub);
+    const response = await sendStripeEvent(hub, merchant.connectionId, stripeFixture('charge.refunded.1')).expect(200);
+    const read = async () => (await merchant.api.get(`/api/v1/events/${response.body.eventId}`).expect(200)).body.data;
+    expect(await read()).toMatchObject({ status: 'received', attempts: 0 });
+
+    await hub.services.processor.drain();
+    const waiting = await read();
+    expect(waiting).toMatchObject({ status: 'waiting', attempts: 1, waitingFor: 'stripe:payment_intent:pi_3UaQ2m7HnQ2eLx4K5NJRWjM5' });
+    const firstDelay = new Date(waiting.nextAttemptAt as string).getTime() - hub.clock.now().getTime();
+    expect(firstDelay).toBeGreaterThanOrEqual(4_500);
+    expect(firstDelay).toBeLessThanOrEqual(5_500);
+
+    await hub.services.processor.drain();
+    expect((await read()).attempts).toBe(1); // not due yet: waiting is not polled in a loop
+    hub.clock.advance(6_000);
+    await hub.services.processor.drain();
+    const again = await read();
+    expect(again).toMatchObject({ status: 'waiting', attempts: 2 });
+    const secondDelay = new Date(again.nextAttemptAt as string).getTime() - hub.clock.now().getTime();
+    expect(secondDelay).toBeGreaterThanOrEqual(13_500);
+    expect(secondDelay).toBeLessThanOrEqual(16_500);
+
+    hub.clock.advance(8 * 86_400_000);
+    await hub.services.processor.drain();
+    expect(await read()).toMatchObject({ status: 'dead', attempts: 3 });
+    expect(await conversionsOf(merchant)).toEqual([]);
   });
 
   it('takes over an event whose worker died while holding it', async () => {
