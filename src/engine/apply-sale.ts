@@ -135,6 +135,9 @@ async function bindAndWake(context: ApplyContext, orderId: string, references: s
  * they came in. C0 is recomputed with the rate it was first computed with, and the ledger records the change.
  */
 async function reitemise(context: ApplyContext, existing: Conversion, record: SaleRecord, trace: string[]): Promise<Conversion> {
+  // Only the processor that recorded the sale refines it: a conversion the merchant reported through
+  // the API or a postback keeps the amounts and commission the merchant gave.
+  if (existing.source !== context.provider) return existing;
   if (record.amountsPrecedence <= existing.amounts_precedence || record.currency !== existing.currency || record.amounts.gross !== existing.amount) {
     return existing;
   }

@@ -36,16 +36,19 @@ export interface DirectConversionRequest {
 
 /** Must run inside a transaction. An order already recorded comes back as `duplicate`, untouched. */
 export async function createDirectConversion(trx: Executor, request: DirectConversionRequest, piiKey: Buffer, now: Date): Promise<RecordResult> {
-  // Idempotent retries first: a known order id is "already synced", whatever else has changed since.
-  const existing = await findConversionByOrder(trx, request.merchantId, request.orderId);
-  if (existing) return { outcome: 'duplicate', conversionId: existing.id };
-
+  // A request that could never be valid (another merchant's campaign, a malformed amount) is refused
+  // even for a known order id: a retry is the same request, so it passes these checks as it did then.
   const found = await findCampaignWithCap(trx, request.merchantId, request.campaignId);
   if (!found) throw new NotFoundError('campaign');
   const { campaign, cap } = found;
   const currency = request.currency ?? campaign.currency;
   const amount = parseMajorAmount(request.amount, currency);
   if (!amount.ok) throw new ValidationError(`${request.fieldNames.amount} ${amount.message}`, [{ field: request.fieldNames.amount, message: amount.message }]);
+
+  // Then idempotent retries: a known order id is "already synced", whatever changed since (a click
+  // that aged out of the cookie window, an affiliate no longer approved).
+  const existing = await findConversionByOrder(trx, request.merchantId, request.orderId);
+  if (existing) return { outcome: 'duplicate', conversionId: existing.id };
 
   const attribution = await attributeSale(trx, {
     merchantId: request.merchantId,

@@ -72,8 +72,11 @@ export async function reconcileConversion(
 
   if (change.rebasedFrom) {
     const afterRebase = conversion.charged_back ? 0 : earningWith(conversion.original_commission, conversion.amount, conversion.refunded_amount);
-    lines.push({ ...lineBase, type: 'manual', commission_delta: afterRebase - current, amount: conversion.amount,
-      reason: `amounts re-itemised: gross ${change.rebasedFrom.amount} → ${conversion.amount}` });
+    // A re-itemisation that leaves the commission where it was (e.g. on a gross base) needs no line.
+    if (afterRebase !== current) {
+      lines.push({ ...lineBase, type: 'manual', commission_delta: afterRebase - current, amount: conversion.amount,
+        reason: 'amounts re-itemised by a more detailed report of the sale' });
+    }
     current = afterRebase;
   }
   if (target.refunded !== conversion.refunded_amount) {
