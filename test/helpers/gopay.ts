@@ -6,7 +6,7 @@
 import type { GoPayApiDouble, GoPayPayment, GoPayRefund } from '../../src/doubles/gopay-api-double.js';
 import { loadFixture } from './fixtures.js';
 import type { Attribution } from './stripe.js';
-import { apiClient, createCampaignWithAffiliate, createMerchant, type ApiClient, type TestHub } from './test-hub.js';
+import { setUpConnectedMerchant, type ConnectedMerchant, type TestHub } from './test-hub.js';
 
 /** The GoID of the fixtures' e-shop (GoPay's documentation GoID) and of somebody else's. */
 export const GOPAY_GOID = 8123456789;
@@ -46,31 +46,19 @@ export function notifyGoPay(hub: TestHub, connectionId: string, paymentId: numbe
     : hub.http.post(`${path}?id=${encodeURIComponent(String(paymentId))}`);
 }
 
-export interface GoPayMerchant {
-  api: ApiClient;
-  campaignId: string;
-  affiliateId: string;
-  connectionId: string;
-  clickId: string;
-  visitorId: string;
-}
+export type GoPayMerchant = ConnectedMerchant;
 
 /** A merchant with a campaign, an approved affiliate, a GoPay connection to the double and one recorded click. */
-export async function setUpGoPayMerchant(
+export function setUpGoPayMerchant(
   hub: TestHub,
   double: Pick<GoPayApiDouble, 'apiBase'>,
   options: { campaign?: Record<string, unknown>; connection?: Record<string, unknown>; connectionOptions?: Record<string, unknown> } = {},
 ): Promise<GoPayMerchant> {
-  const merchant = await createMerchant(hub);
-  const api = apiClient(hub, merchant.writeKey);
-  const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, { currency: 'CZK', ...options.campaign });
-  const created = await api.post('/api/v1/connections', {
-    provider: 'gopay', campaignId,
+  return setUpConnectedMerchant(hub, {
+    provider: 'gopay',
     options: { goid: GOPAY_GOID, clientId: GOPAY_CLIENT_ID, clientSecret: GOPAY_CLIENT_SECRET, apiBase: double.apiBase, ...options.connectionOptions },
     ...options.connection,
-  }).expect(201);
-  const click = await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201);
-  return { api, campaignId, affiliateId, connectionId: created.body.data.id as string, clickId: click.body.data.clickId as string, visitorId: click.body.data.visitorId as string };
+  }, { currency: 'CZK', ...options.campaign });
 }
 
 /** The fixture's payment, attributed to the merchant's click and campaign. */

@@ -8,7 +8,7 @@
 import type { GumroadApiSale } from '../../src/doubles/gumroad-api-double.js';
 import { loadFixture } from './fixtures.js';
 import type { Attribution } from './stripe.js';
-import { apiClient, createCampaignWithAffiliate, createMerchant, type ApiClient, type TestHub } from './test-hub.js';
+import { setUpConnectedMerchant, type ConnectedMerchant, type TestHub } from './test-hub.js';
 
 /** The access token the Gumroad double accepts in tests. */
 export const GUMROAD_ACCESS_TOKEN = 'gumroad-test-access-token-0123456789abcdef';
@@ -69,16 +69,10 @@ export function withGumroadFields(ping: GumroadFormPing, changes: Record<string,
   return next;
 }
 
-export interface GumroadMerchant {
-  api: ApiClient;
-  campaignId: string;
-  affiliateId: string;
-  connectionId: string;
+export interface GumroadMerchant extends ConnectedMerchant {
   /** The URL token the hub generated (the `token` parameter of `webhookUrl`). */
   token: string;
   webhookUrl: string;
-  clickId: string;
-  visitorId: string;
 }
 
 /** A merchant with a campaign, an approved affiliate, a Gumroad connection and one recorded click. */
@@ -86,18 +80,11 @@ export async function setUpGumroadMerchant(
   hub: TestHub,
   options: { campaign?: Record<string, unknown>; connection?: Record<string, unknown> } = {},
 ): Promise<GumroadMerchant> {
-  const merchant = await createMerchant(hub);
-  const api = apiClient(hub, merchant.writeKey);
-  const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, options.campaign);
-  const created = await api.post('/api/v1/connections', { provider: 'gumroad', campaignId, ...options.connection }).expect(201);
-  const webhookUrl = created.body.data.webhookUrl as string;
+  const merchant = await setUpConnectedMerchant(hub, { provider: 'gumroad', ...options.connection }, options.campaign);
+  const webhookUrl = String(merchant.connection.webhookUrl);
   const token = new URL(webhookUrl).searchParams.get('token');
   if (!token) throw new Error(`the Gumroad webhook URL carries no token: ${webhookUrl}`);
-  const click = await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201);
-  return {
-    api, campaignId, affiliateId, connectionId: created.body.data.id as string, token, webhookUrl,
-    clickId: click.body.data.clickId as string, visitorId: click.body.data.visitorId as string,
-  };
+  return { ...merchant, token, webhookUrl };
 }
 
 /** The fixture, attributed to the merchant's click and campaign. */

@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { loadFixture, setPath } from './fixtures.js';
 import type { Attribution } from './stripe.js';
-import { apiClient, createCampaignWithAffiliate, createMerchant, type ApiClient, type TestHub } from './test-hub.js';
+import { setUpConnectedMerchant, type ConnectedMerchant, type TestHub } from './test-hub.js';
 
 export const LEMON_SQUEEZY_SECRET = 'ls-signing-secret-0123456789abcdef';
 
@@ -52,27 +52,11 @@ export function sendLemonSqueezyEvent(hub: TestHub, connectionId: string, event:
     .send(body);
 }
 
-export interface LemonSqueezyMerchant {
-  api: ApiClient;
-  writeKey: string;
-  campaignId: string;
-  affiliateId: string;
-  connectionId: string;
-  clickId: string;
-  visitorId: string;
-}
+export type LemonSqueezyMerchant = ConnectedMerchant;
 
 /** A merchant with a campaign, an approved affiliate, a Lemon Squeezy connection and one recorded click. */
-export async function setUpLemonSqueezyMerchant(hub: TestHub, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<LemonSqueezyMerchant> {
-  const merchant = await createMerchant(hub);
-  const api = apiClient(hub, merchant.writeKey);
-  const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, campaign);
-  const created = await api.post('/api/v1/connections', { provider: 'lemonsqueezy', campaignId, secrets: [LEMON_SQUEEZY_SECRET], ...connection }).expect(201);
-  const click = await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201);
-  return {
-    api, writeKey: merchant.writeKey, campaignId, affiliateId, connectionId: created.body.data.id as string,
-    clickId: click.body.data.clickId as string, visitorId: click.body.data.visitorId as string,
-  };
+export function setUpLemonSqueezyMerchant(hub: TestHub, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<LemonSqueezyMerchant> {
+  return setUpConnectedMerchant(hub, { provider: 'lemonsqueezy', secrets: [LEMON_SQUEEZY_SECRET], ...connection }, campaign);
 }
 
 /** The fixture, attributed to the merchant's click (and campaign). */

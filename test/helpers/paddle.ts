@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { loadFixture, setPath } from './fixtures.js';
 import type { StripeMerchant } from './stripe.js';
-import { apiClient, createCampaignWithAffiliate, createMerchant, type TestHub } from './test-hub.js';
+import { setUpConnectedMerchant, type TestHub } from './test-hub.js';
 
 export const PADDLE_SECRET = 'pdl_ntfset_01kkbz6r2cxg0m2s9vdd1qk3yh_Wq3rT8uYp1Zx6Vb9Nm2Lk4Jh7Gf5Ds0Aa';
 /** The secret of a sandbox notification destination: another environment, another secret. */
@@ -72,16 +72,8 @@ export function sendPaddleEvent(hub: TestHub, connectionId: string, event: Paddl
 export type PaddleMerchant = StripeMerchant;
 
 /** A merchant with a campaign, an approved affiliate, a Paddle connection and one recorded click. */
-export async function setUpPaddleMerchant(hub: TestHub, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<PaddleMerchant> {
-  const merchant = await createMerchant(hub);
-  const api = apiClient(hub, merchant.writeKey);
-  const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, campaign);
-  const created = await api.post('/api/v1/connections', { provider: 'paddle', campaignId, secrets: [PADDLE_SECRET], ...connection }).expect(201);
-  const click = await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201);
-  return {
-    api, writeKey: merchant.writeKey, campaignId, affiliateId, connectionId: created.body.data.id as string,
-    clickId: click.body.data.clickId as string, visitorId: click.body.data.visitorId as string,
-  };
+export function setUpPaddleMerchant(hub: TestHub, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<PaddleMerchant> {
+  return setUpConnectedMerchant(hub, { provider: 'paddle', secrets: [PADDLE_SECRET], ...connection }, campaign);
 }
 
 /** The fixture, attributed to the merchant's click (and campaign). */

@@ -5,7 +5,7 @@
  */
 import Stripe from 'stripe';
 import { loadFixture, setPath } from './fixtures.js';
-import { apiClient, createCampaignWithAffiliate, createMerchant, type ApiClient, type HubClient, type TestHub } from './test-hub.js';
+import { setUpConnectedMerchant, type ConnectedMerchant, type HubClient, type TestHub } from './test-hub.js';
 
 export const STRIPE_SECRET = 'whsec_test_0123456789abcdefghijklmnopqrstuv';
 
@@ -68,27 +68,11 @@ export function sendStripeEvent(hub: HubClient, connectionId: string, event: Str
     .send(body);
 }
 
-export interface StripeMerchant {
-  api: ApiClient;
-  writeKey: string;
-  campaignId: string;
-  affiliateId: string;
-  connectionId: string;
-  clickId: string;
-  visitorId: string;
-}
+export type StripeMerchant = ConnectedMerchant;
 
 /** A merchant with a campaign, an approved affiliate, a Stripe connection and one recorded click. */
-export async function setUpStripeMerchant(hub: HubClient, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<StripeMerchant> {
-  const merchant = await createMerchant(hub);
-  const api = apiClient(hub, merchant.writeKey);
-  const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, campaign);
-  const created = await api.post('/api/v1/connections', { provider: 'stripe', campaignId, secrets: [STRIPE_SECRET], ...connection }).expect(201);
-  const click = await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201);
-  return {
-    api, writeKey: merchant.writeKey, campaignId, affiliateId, connectionId: created.body.data.id as string,
-    clickId: click.body.data.clickId as string, visitorId: click.body.data.visitorId as string,
-  };
+export function setUpStripeMerchant(hub: HubClient, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<StripeMerchant> {
+  return setUpConnectedMerchant(hub, { provider: 'stripe', secrets: [STRIPE_SECRET], ...connection }, campaign);
 }
 
 /** The fixture, attributed to the merchant's click (and campaign). */

@@ -112,6 +112,32 @@ export async function createCampaignWithAffiliate(
   return { campaignId, affiliateId: (affiliateResponse.body.data as { id: string }).id };
 }
 
+/** A merchant ready to receive one processor's webhooks: its keys' client, campaign, affiliate, connection and one click. */
+export interface ConnectedMerchant {
+  api: ApiClient;
+  writeKey: string;
+  campaignId: string;
+  affiliateId: string;
+  connectionId: string;
+  /** The connection as the API returned it on creation (e.g. its `webhookUrl`). */
+  connection: Record<string, unknown>;
+  clickId: string;
+  visitorId: string;
+}
+
+/**
+ * A merchant with a campaign, an approved affiliate in it, a connection created with `connection` (its
+ * body without `campaignId`) and one recorded click — what every processor's end-to-end tests start from.
+ */
+export async function setUpConnectedMerchant(hub: HubClient, connection: Record<string, unknown>, campaign: Record<string, unknown> = {}): Promise<ConnectedMerchant> {
+  const merchant = await createMerchant(hub);
+  const api = apiClient(hub, merchant.writeKey);
+  const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, campaign);
+  const created = (await api.post('/api/v1/connections', { campaignId, ...connection }).expect(201)).body.data as Record<string, unknown> & { id: string };
+  const click = (await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201)).body.data as { clickId: string; visitorId: string };
+  return { api, writeKey: merchant.writeKey, campaignId, affiliateId, connectionId: created.id, connection: created, clickId: click.clickId, visitorId: click.visitorId };
+}
+
 /** supertest requests carrying one API key. */
 export function apiClient(hub: HubClient, key: string) {
   const auth = `Bearer ${key}`;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { WebhookDelivery } from '../../src/contract/webhook-delivery.js';
 import { loadFixture } from './fixtures.js';
 import type { Attribution } from './stripe.js';
-import { apiClient, createCampaignWithAffiliate, createMerchant, type ApiClient, type TestHub } from './test-hub.js';
+import { setUpConnectedMerchant, type ConnectedMerchant, type TestHub } from './test-hub.js';
 
 export const WOO_SECRET = 'wooSecret0123456789abcdefghijklmnopqrstuvwxyz';
 export const WOO_STORE_URL = 'https://shop.example.com/';
@@ -73,29 +73,11 @@ export function sendWooPing(hub: TestHub, connectionId: string, body = 'webhook_
     .set('User-Agent', 'WooCommerce/9.9.0 Hookshot (WordPress/6.8.1)').send(body);
 }
 
-export interface WooMerchant {
-  api: ApiClient;
-  writeKey: string;
-  campaignId: string;
-  affiliateId: string;
-  connectionId: string;
-  clickId: string;
-  visitorId: string;
-}
+export type WooMerchant = ConnectedMerchant;
 
 /** A merchant with a campaign, an approved affiliate, a WooCommerce connection and one recorded click. */
-export async function setUpWooMerchant(hub: TestHub, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<WooMerchant> {
-  const merchant = await createMerchant(hub);
-  const api = apiClient(hub, merchant.writeKey);
-  const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, campaign);
-  const created = await api.post('/api/v1/connections', {
-    provider: 'woocommerce', campaignId, secrets: [WOO_SECRET], options: { storeUrl: WOO_STORE_URL }, ...connection,
-  }).expect(201);
-  const click = await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201);
-  return {
-    api, writeKey: merchant.writeKey, campaignId, affiliateId, connectionId: created.body.data.id as string,
-    clickId: click.body.data.clickId as string, visitorId: click.body.data.visitorId as string,
-  };
+export function setUpWooMerchant(hub: TestHub, campaign: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<WooMerchant> {
+  return setUpConnectedMerchant(hub, { provider: 'woocommerce', secrets: [WOO_SECRET], options: { storeUrl: WOO_STORE_URL }, ...connection }, campaign);
 }
 
 /** The fixture, attributed to the merchant's click (and campaign). */
