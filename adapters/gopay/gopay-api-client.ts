@@ -7,6 +7,7 @@
  * messages name the call and GoPay's error code; they never carry a secret or a token.
  */
 import type { AdapterIo } from '../../src/contract/provider-adapter.js';
+import { describeFetchFailure } from '../../src/lib/fetch-failure.js';
 import { safeParseJson } from '../../src/lib/safe-parse-json.js';
 import {
   gopayErrorSchema,
@@ -56,14 +57,6 @@ function describeError(body: unknown): string {
 function errorCodeOf(body: unknown): number | null {
   const parsed = gopayErrorSchema.safeParse(body);
   return parsed.success ? (parsed.data.errors[0]?.error_code ?? null) : null;
-}
-
-function failureOf(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** One per adapter instance: it owns the token cache, so tokens outlive a single `confirm`. */
@@ -157,7 +150,7 @@ export class GoPayApi {
       return { status: response.status, body: json.success ? json.value : null };
     } catch (error) {
       if (error instanceof GoPayApiError) throw error;
-      throw new GoPayApiError(`GoPay ${what} failed: ${failureOf(error, settings.timeoutMs)}`, { cause: error });
+      throw new GoPayApiError(`GoPay ${what} failed: ${describeFetchFailure(error, settings.timeoutMs)}`, { cause: error });
     }
   }
 }

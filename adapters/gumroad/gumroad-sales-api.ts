@@ -7,6 +7,7 @@
  * refused token — throws, so the event is `failed` and retried with back-off, never lost.
  */
 import type { AdapterIo } from '../../src/contract/provider-adapter.js';
+import { describeFetchFailure } from '../../src/lib/fetch-failure.js';
 import { safeParseJson } from '../../src/lib/safe-parse-json.js';
 import { gumroadSaleResponseSchema, type GumroadConfirmation } from './gumroad-schema.js';
 
@@ -21,14 +22,6 @@ export interface GumroadApiSettings {
   apiBase: string;
   accessToken: string;
   timeoutMs: number;
-}
-
-function failureOf(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Doorkeeper's reason from `WWW-Authenticate: Bearer …, error="invalid_token", …`. */
@@ -50,7 +43,7 @@ export async function fetchGumroadSale(io: AdapterIo, settings: GumroadApiSettin
     challenge = challengeError(response.headers.get('www-authenticate'));
     text = await response.text();
   } catch (error) {
-    throw new GumroadApiError(`Gumroad ${what} failed: ${failureOf(error, settings.timeoutMs)}`, { cause: error });
+    throw new GumroadApiError(`Gumroad ${what} failed: ${describeFetchFailure(error, settings.timeoutMs)}`, { cause: error });
   }
   if (status === 401 || status === 403) {
     const reason = challenge ?? (status === 401 ? 'invalid_token' : 'insufficient_scope');

@@ -27,8 +27,8 @@ export const lemonSqueezyEnvelopeSchema = z.object({
 }).loose();
 export type LemonSqueezyEvent = z.infer<typeof lemonSqueezyEnvelopeSchema>;
 
-/** https://docs.lemonsqueezy.com/api/orders — statuses `pending`, `failed`, `paid`, `refunded`, `fraudulent` (and `partial_refund` seen in practice). */
-export const orderAttributesSchema = z.object({
+/** What orders and subscription invoices both carry: money, refunds, customer, times, mode. */
+const paidResourceFields = {
   status: z.string().min(1),
   currency: z.string().min(1),
   total: amount,
@@ -39,11 +39,16 @@ export const orderAttributesSchema = z.object({
   refunded_at: timestamp.nullish(),
   customer_id: idText.nullish(),
   user_email: z.string().nullish(),
-  identifier: z.string().nullish(),
-  order_number: idText.nullish(),
   created_at: timestamp,
   updated_at: timestamp.nullish(),
   test_mode: z.boolean().nullish(),
+};
+
+/** https://docs.lemonsqueezy.com/api/orders — statuses `pending`, `failed`, `paid`, `refunded`, `fraudulent` (and `partial_refund` seen in practice). */
+export const orderAttributesSchema = z.object({
+  ...paidResourceFields,
+  identifier: z.string().nullish(),
+  order_number: idText.nullish(),
 }).loose();
 export type OrderAttributes = z.infer<typeof orderAttributesSchema>;
 
@@ -51,19 +56,7 @@ export type OrderAttributes = z.infer<typeof orderAttributesSchema>;
 export const subscriptionInvoiceAttributesSchema = z.object({
   subscription_id: idText,
   billing_reason: z.string().nullish(),
-  status: z.string().min(1),
-  currency: z.string().min(1),
-  total: amount,
-  tax: amount.nullish(),
-  discount_total: amount.nullish(),
-  refunded: z.boolean().nullish(),
-  refunded_amount: amount.nullish(),
-  refunded_at: timestamp.nullish(),
-  customer_id: idText.nullish(),
-  user_email: z.string().nullish(),
-  created_at: timestamp,
-  updated_at: timestamp.nullish(),
-  test_mode: z.boolean().nullish(),
+  ...paidResourceFields,
 }).loose();
 export type SubscriptionInvoiceAttributes = z.infer<typeof subscriptionInvoiceAttributesSchema>;
 
