@@ -27,7 +27,10 @@ export interface Config {
   readonly processingConcurrency: number | null;
   /** Events claimed at once; their simple purchases are recorded in one transaction. 1 = every event on its own. */
   readonly processingBatchSize: number;
-  readonly allowPrivateWebhooks: boolean;
+  /** HUB_ALLOW_PRIVATE_NETWORK: outbound calls (webhooks, processor APIs) may reach private and loopback addresses over http. */
+  readonly allowPrivateNetwork: boolean;
+  /** HUB_MAX_CONNECTIONS: open client connections at most; further ones are closed at once. */
+  readonly maxConnections: number;
   /** express `trust proxy` setting: false, a hop count, or a subnet list such as "loopback". */
   readonly trustProxy: boolean | number | string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -65,7 +68,8 @@ export function readConfig(environment: Environment): Config {
     rateLimitPerMinute: readInteger(environment, 'HUB_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
     processingConcurrency,
     processingBatchSize: readInteger(environment, 'HUB_PROCESSING_BATCH_SIZE', 32, 1, 500),
-    allowPrivateWebhooks: readFlag(environment, 'HUB_ALLOW_PRIVATE_WEBHOOKS'),
+    allowPrivateNetwork: readAllowPrivateNetwork(environment),
+    maxConnections: readInteger(environment, 'HUB_MAX_CONNECTIONS', 1_000, 1, 1_000_000),
     trustProxy: readTrustProxy(environment.HUB_TRUST_PROXY),
     logLevel: readLogLevel(environment.LOG_LEVEL),
   });
@@ -116,6 +120,13 @@ function readFlag(environment: Environment, name: string): boolean {
   if (text === null || text === '0' || text === 'false') return false;
   if (text === '1' || text === 'true') return true;
   throw new ConfigError(`${name} must be 1 or 0, got "${text}"`);
+}
+
+/** HUB_ALLOW_PRIVATE_NETWORK, or its former name HUB_ALLOW_PRIVATE_WEBHOOKS (from when it covered only webhooks); the new name wins when both are set. */
+function readAllowPrivateNetwork(environment: Environment): boolean {
+  return nonEmpty(environment.HUB_ALLOW_PRIVATE_NETWORK) !== null
+    ? readFlag(environment, 'HUB_ALLOW_PRIVATE_NETWORK')
+    : readFlag(environment, 'HUB_ALLOW_PRIVATE_WEBHOOKS');
 }
 
 function readTrustProxy(value: string | undefined): boolean | number | string {

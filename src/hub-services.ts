@@ -15,6 +15,7 @@ import type { AdapterRegistry, PipelineDependencies } from './engine/pipeline.js
 import { countQueuedEvents } from './db/repositories/inbound-event.repository.js';
 import { createHubMetrics, type HubMetrics } from './http/metrics.js';
 import type { Clock } from './lib/clock.js';
+import { createGuardedFetch } from './lib/guarded-fetch.js';
 import { deriveKey } from './lib/hashing.js';
 import type { Logger } from './lib/logger.js';
 import { RateLimiter } from './lib/rate-limiter.js';
@@ -85,7 +86,12 @@ export function createHubServices(input: {
       clicks: new RateLimiter({ limit: 30, windowMs: MINUTE, clock }),
     }),
     processor: new EventProcessor(pipeline, input.processorOptions),
-    relay: new WebhookRelay({ db, clock, logger: input.logger, encryptionKey, allowPrivate: config.allowPrivateWebhooks, ...input.relayOptions }),
+    // Built here from configuration, not taken from `io`: whatever fetch the adapters were given, webhooks go through the SSRF guard.
+    relay: new WebhookRelay({
+      db, clock, logger: input.logger, encryptionKey,
+      fetch: createGuardedFetch({ allowPrivateNetwork: config.allowPrivateNetwork, allowPlainHttp: true }),
+      ...input.relayOptions,
+    }),
     sweeper: new ApprovalSweeper({ db, clock, onError: (error) => input.logger.warn('approval sweep failed', { error: error instanceof Error ? error : String(error) }) }),
   });
 }

@@ -3,7 +3,7 @@
  * way back down on SIGTERM.
  */
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { resolveSecrets, type ResolvedSecrets } from './embedded-secrets.js';
@@ -11,8 +11,10 @@ import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type OpenDatabase } from './db/open-database.js';
 import { createAdapters } from '../adapters/index.js';
 import { createApp } from './http/create-app.js';
+import { createHubServer } from './http/create-server.js';
 import { createHubServices, type HubServices } from './hub-services.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { createGuardedFetch } from './lib/guarded-fetch.js';
 import type { Logger } from './lib/logger.js';
 
 export interface RunningHub {
@@ -37,14 +39,15 @@ export async function startHub(requested: Config, options: { logger: Logger; clo
     throw error;
   }
   // Bind first, so the public URL can name the port actually bound when PORT=0 and no HUB_PUBLIC_URL is set.
-  const server = createServer();
+  const server = createHubServer(requested);
   server.listen(requested.port, requested.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const config = requested.publicUrlFollowsPort ? Object.freeze({ ...requested, publicUrl: `http://localhost:${port}` }) : requested;
 
   const clock = options.clock ?? systemClock;
-  const io = { fetch: globalThis.fetch, clock };
+  // Adapters call processors' APIs only through this fetch: https, public addresses, checked at connect time.
+  const io = { fetch: createGuardedFetch({ allowPrivateNetwork: config.allowPrivateNetwork, allowPlainHttp: false }), clock };
   // The embedded database has one session: one event at a time. PostgreSQL takes several workers,
   // or none in an ingest-only process (HUB_PROCESSING_CONCURRENCY=0) that leaves processing to others.
   const processingWorkers = database.concurrency > 1 ? (config.processingConcurrency ?? 4) : 1;

@@ -28,7 +28,7 @@ export function createGoPayAdapter(_options: AdapterFactoryOptions) {
     secrets: 'none',
     acceptsGet: true,
     parseOptions(options: unknown) {
-      return { options: parseConnectionOptions(gopayOptionsSchema, options, 'GoPay'), secretOptionNames: ['clientSecret'] };
+      return { options: parseConnectionOptions(gopayOptionsSchema, options, 'GoPay'), secretOptionNames: ['clientSecret'], outboundUrlOptionNames: ['apiBase'] };
     },
     verify(delivery: WebhookDelivery, _connection: ConnectionContext) {
       const paymentId = notifiedPaymentId(delivery);

@@ -41,7 +41,10 @@ export function createGumroadAdapter(_options: AdapterFactoryOptions) {
     id: 'gumroad',
     secrets: 'url_token',
     parseOptions(options: unknown) {
-      return { options: parseConnectionOptions(gumroadOptionsSchema, options, 'Gumroad'), secretOptionNames: ['accessToken'] };
+      return { options: parseConnectionOptions(gumroadOptionsSchema, options, 'Gumroad'), secretOptionNames: ['accessToken'], outboundUrlOptionNames: ['apiBase'] };
+    },
+    verifyRequest(request: Pick<WebhookDelivery, 'query'>, connection: ConnectionContext) {
+      verifyGumroadToken(request.query.token, connection.secrets);
     },
     verify(delivery: WebhookDelivery, connection: ConnectionContext): VerifiedDelivery {
       verifyGumroadToken(delivery.query.token, connection.secrets);
@@ -49,7 +52,9 @@ export function createGumroadAdapter(_options: AdapterFactoryOptions) {
       const identity = 'error' in read ? null : identifyGumroadPing(read.ping, read.body);
       if (identity) return identity;
       const error = 'error' in read ? read.error : 'the ping names no sale_id or subscription_id';
-      return { outcome: 'unreadable', providerEventId: `unreadable:${sha256Hex(delivery.rawBody.toString('latin1')).slice(0, 32)}`, eventType: 'unknown', error };
+      // Gumroad's retries count themselves in `retry_count`: left out, so a retried ping keeps its key.
+      const stable = delivery.rawBody.toString('latin1').replace(/(^|&)retry_count=[^&]*/g, '');
+      return { outcome: 'unreadable', providerEventId: `unreadable:${sha256Hex(stable).slice(0, 32)}`, eventType: 'unknown', error };
     },
     async confirm(event: StoredEvent, connection: ConnectionContext, io: AdapterIo) {
       const options = optionsOf(connection);

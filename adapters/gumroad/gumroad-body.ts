@@ -5,7 +5,7 @@
  * string — and JSON (nested objects, native types) to Zapier hosts or when the seller chose JSON
  * (fixtures/README.md "Format of the ping fixtures").
  */
-import { parseFormPairs } from '../../src/lib/form-body.js';
+import { MAX_FORM_KEY_DEPTH, parseFormPairs } from '../../src/lib/form-body.js';
 import { asJsonObject, safeParseJson } from '../../src/lib/safe-parse-json.js';
 
 export type GumroadBody = Record<string, unknown>;
@@ -23,7 +23,7 @@ export function parseRailsForm(raw: Buffer | string): GumroadBody {
   const root: GumroadBody = {};
   for (const [name, value] of parseFormPairs(raw)) {
     const match = NESTED_KEY.exec(name);
-    if (!match?.[2]) {
+    if (!match?.[2] || match[2].split('[').length > MAX_FORM_KEY_DEPTH) {
       root[name] = value;
       continue;
     }

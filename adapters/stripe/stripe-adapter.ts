@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { AdapterFactoryOptions, ProviderAdapter, StoredEvent } from '../../src/contract/provider-adapter.js';
 import type { ConnectionContext, WebhookDelivery } from '../../src/contract/webhook-delivery.js';
-import { safeParseJson } from '../../src/lib/safe-parse-json.js';
+import { sha256Hex } from '../../src/lib/hashing.js';
+import { asJsonObject, safeParseJson } from '../../src/lib/safe-parse-json.js';
 import { parseConnectionOptions } from '../../src/lib/zod-problems.js';
 import { mapStripeEvent } from './map-stripe-event.js';
 import { stripeEventSchema, type StripeEvent } from './stripe-schema.js';
@@ -14,6 +15,17 @@ import { verifyStripeSignature } from './stripe-signature.js';
 const optionsSchema = z.strictObject({
   apiKey: z.string().regex(/^(sk|rk)_(live|test)_\w+$/, 'must be a Stripe secret or restricted key (sk_… / rk_…)').optional(),
 });
+
+/**
+ * The key of an authentic event the adapter cannot read. Stripe retries the same event with a new
+ * `Stripe-Signature` (a new timestamp) and may change `pending_webhooks`, so neither can be in it:
+ * the event's own id when the body names one, else a digest of the bytes.
+ */
+function unreadableEventKey(body: Buffer): string {
+  const json = safeParseJson(body);
+  const id = json.success ? asJsonObject(json.value)?.id : undefined;
+  return typeof id === 'string' && id !== '' ? id : `unreadable:${sha256Hex(body.toString('latin1'))}`;
+}
 
 function parseEvent(body: Buffer): { event: StripeEvent } | { error: string } {
   const json = safeParseJson(body);
@@ -33,7 +45,7 @@ export function createStripeAdapter(_options: AdapterFactoryOptions) {
       verifyStripeSignature(delivery.rawBody, delivery.headers['stripe-signature'], connection.secrets, delivery.receivedAt);
       const parsed = parseEvent(delivery.rawBody);
       if ('error' in parsed) {
-        return { outcome: 'unreadable', providerEventId: `body:${delivery.rawBody.length}:${delivery.headers['stripe-signature'] ?? ''}`, eventType: 'unknown', error: parsed.error };
+        return { outcome: 'unreadable', providerEventId: unreadableEventKey(delivery.rawBody), eventType: 'unknown', error: parsed.error };
       }
       return { outcome: 'event', providerEventId: parsed.event.id, eventType: parsed.event.type, onRedelivery: 'duplicate' };
     },

@@ -47,6 +47,8 @@ async function hubForDemo(): Promise<{ baseUrl: string; adminToken: string; hub:
     PORT: process.env.PORT ?? '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    // The GoPay and Gumroad API doubles listen on loopback over http.
+    HUB_ALLOW_PRIVATE_NETWORK: '1',
   });
   const hub = await startHub(config, { logger: silentLogger });
   return { baseUrl: hub.url, adminToken, hub };

@@ -7,6 +7,12 @@ import { createLogger } from '../lib/logger.js';
 async function main(): Promise<void> {
   const config = readConfig(process.env);
   const logger = createLogger(config.logLevel === 'silent' ? 'silent' : config.logLevel, (line) => process.stderr.write(line + '\n'));
+  // The last line of defence, not the design: every promise in the hub is handled where it is made.
+  // Should one slip through, its work is lost but the state is not (the database holds it), so the
+  // hub logs it as the bug it is and keeps serving rather than stopping every delivery with it.
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled promise rejection (a bug); the hub keeps running', { error: reason instanceof Error ? reason : String(reason) });
+  });
   const hub = await startHub(config, { logger });
   process.stdout.write(bannerLines(hub, config).join('\n') + '\n');
   const shutdown = (signal: string) => {

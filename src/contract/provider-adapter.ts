@@ -44,6 +44,8 @@ export interface ConnectionSettings {
   readonly options: Record<string, unknown>;
   /** Option names whose values are secret: stored encrypted, never returned. */
   readonly secretOptionNames: readonly string[];
+  /** Option names whose values are URLs the hub will call (a processor's API base): the hub checks them against its SSRF policy when they are saved. */
+  readonly outboundUrlOptionNames?: readonly string[];
 }
 
 export interface ProviderAdapter {
@@ -54,6 +56,11 @@ export interface ProviderAdapter {
   readonly acceptsGet?: boolean;
   /** Validates and normalises connection options; throws ValidationError naming the field. */
   parseOptions(options: unknown): ConnectionSettings;
+  /**
+   * Optional: checks what authenticates a delivery without its body (a URL token), before the body
+   * is read; throws SignatureVerificationError. Never does I/O.
+   */
+  verifyRequest?(request: Pick<WebhookDelivery, 'headers' | 'query' | 'method'>, connection: ConnectionContext): void;
   /** Authenticates the raw delivery; throws SignatureVerificationError. Never does I/O. */
   verify(delivery: WebhookDelivery, connection: ConnectionContext): VerifiedDelivery;
   /** Optional: fetch the processor's own record of the event (runs in processing, may fail and be retried). */

@@ -11,6 +11,7 @@ import pg from 'pg';
 import type { DatabaseSetting } from '../config.js';
 import type { Database } from './database.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { storableParameters } from './storable.js';
 
 export type Backend = 'postgres' | 'embedded' | 'memory';
 
@@ -60,21 +61,36 @@ export async function openDatabase(setting: DatabaseSetting, options: OpenDataba
 /**
  * A pg client that prepares every parameterised query once per connection (a named statement per
  * distinct SQL text), so PostgreSQL parses and plans the hub's few dozen query shapes once instead of
- * on every webhook.
+ * on every webhook. Every parameter is made storable on the way (storable.ts). A query that gets no
+ * answer in time (a black-holed connection) closes its connection: pg would otherwise keep queueing
+ * later queries behind it, and the pool only drops connections that are closed.
  */
 class PreparingClient extends pg.Client {
   override query(...args: unknown[]): never {
     const [text, values] = args;
     if (typeof text === 'string' && Array.isArray(values) && args.length === 2) {
-      return super.query({ name: statementName(text), text, values } as pg.QueryConfig) as never;
+      const pending = super.query({ name: statementName(text), text, values: storableParameters(values) } as pg.QueryConfig) as unknown as Promise<unknown>;
+      pending.catch((error: unknown) => {
+        if (error instanceof Error && error.message === QUERY_TIMEOUT_MESSAGE) this.#closeConnection();
+      });
+      return pending as never;
     }
     return (super.query as (...queryArgs: unknown[]) => never)(...args);
+  }
+
+  #closeConnection(): void {
+    (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 }
 
 function statementName(text: string): string {
   return `hub_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
 }
+
+/** pg's own message when a query gets no answer within `query_timeout`. */
+const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';
+
+export const POSTGRES_QUERY_TIMEOUT_MS = 10_000;
 
 function openPostgres(url: string, poolSize: number, log: KyselyConfig['log']): OpenDatabase {
   const pool = new pg.Pool({
@@ -84,14 +100,21 @@ function openPostgres(url: string, poolSize: number, log: KyselyConfig['log']): 
     // Fail fast when the server is gone so a webhook gets a 503 (and is retried) instead of hanging.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    // A connection that went silent (failover, a proxy dropping packets) is given up on, not waited on.
+    query_timeout: POSTGRES_QUERY_TIMEOUT_MS,
+    keepAlive: true,
     types: { getTypeParser: hubTypeParser as typeof pg.types.getTypeParser },
   });
-  // An idle client losing its connection must not crash the process; the next query reports it.
+  // A connection lost while idle: the pool drops it; the next query opens another.
   pool.on('error', () => undefined);
-  // Prepared statements save parsing, but a generic plan is made once and kept: one made while a
-  // table was still empty (a fresh install) can scan the whole table per query forever after.
-  // Planning each execution with the statistics of the moment costs little and keeps plans right.
   pool.on('connect', (client) => {
+    // A connection lost while checked out (a reset, a server restart) makes its client emit
+    // 'error'; pg only listens while the client is idle, and an unheard 'error' stops the process.
+    // The query in flight fails on its own (→ 503), and the pool drops the broken client on release.
+    client.on('error', () => undefined);
+    // Prepared statements save parsing, but a generic plan is made once and kept: one made while a
+    // table was still empty (a fresh install) can scan the whole table per query forever after.
+    // Planning each execution with the statistics of the moment costs little and keeps plans right.
     client.query('set plan_cache_mode = force_custom_plan').catch(() => undefined);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });

@@ -23,6 +23,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { storableParameters } from './storable.js';
 
 export class PGliteDialect implements Dialect {
   readonly #client: PGlite;
@@ -112,7 +113,7 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.#client.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
+    const result = await this.#client.query<R>(compiledQuery.sql, storableParameters(compiledQuery.parameters));
     return {
       rows: result.rows,
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),

@@ -58,7 +58,10 @@ export class DeliveryWriter {
       this.#scheduled = false;
       const group = this.#waiting.splice(0, this.#options.maxGroupSize);
       this.#inFlight += 1;
-      void this.#write(group).finally(() => {
+      // #write settles every caller itself; should it throw anyway, nobody is left waiting.
+      void this.#write(group).catch((error: unknown) => {
+        for (const waiting of group) waiting.reject(error);
+      }).finally(() => {
         this.#inFlight -= 1;
         this.#schedule();
       });

@@ -1,15 +1,23 @@
 /**
  * @module The in-process worker that processes stored events. Safe with several hub processes on
- * one database: events are claimed with FOR UPDATE SKIP LOCKED under a lease, and an event re-armed
- * while claimed (a replay, a fresh notification) is finished by whoever holds its newest generation.
+ * one database: events are claimed with FOR UPDATE SKIP LOCKED under a short lease that a heartbeat
+ * renews while the work runs, so the events of a process that dies are taken over within seconds;
+ * every claim is a new generation, so whoever holds the newest one finishes the event.
  *
  * Events are claimed up to `batchSize` at a time. The simple purchases of a claim are recorded
  * together in one transaction (process-event-batch.ts); every other event is processed on its own.
  * Up to `concurrency` of those units are in flight at once and a slot that frees up is refilled at
- * once, so one slow event (a processor API call) never holds the others back. A claim may start
- * more units than there are free slots; no more is claimed until the count is below `concurrency`.
+ * once, so one slow event (a processor API call) never holds the others back.
+ *
+ * Nothing here may stop the process: every unit's failure is caught and recorded on its events (with
+ * a minimal fallback when recording the failure itself fails), and an event that keeps stopping or
+ * hanging whoever takes it is quarantined as poison at its next claim (inbound-event.repository.ts).
  */
-import { claimDueEvents, claimEventNow } from '../db/repositories/inbound-event.repository.js';
+import {
+  claimDueEvents, claimEventNow, markEventFailed, renewClaims, type HeldClaim,
+} from '../db/repositories/inbound-event.repository.js';
+import type { InboundEvent } from '../db/tables/inbound-event.table.js';
+import { nextAttemptDelayMs } from './backoff.js';
 import { processEventBatch } from './process-event-batch.js';
 import { processClaimedEvent } from './process-event.js';
 import type { PipelineDependencies } from './pipeline.js';
@@ -19,11 +27,21 @@ export interface EventProcessorOptions {
   concurrency: number;
   /** How often an idle worker looks for due events (new deliveries wake it at once). */
   pollIntervalMs: number;
-  /** How long a claim lasts before another worker may take the event over. */
+  /** How long a claim lasts unless renewed; the heartbeat renews it every third of this. */
   leaseMs: number;
+  /** Work still running after this long is given up on: its claims are no longer renewed and its slot is freed. */
+  maxProcessingMs: number;
   /** Events claimed at once, whose simple purchases share one transaction; 1 processes every event on its own. */
   batchSize: number;
 }
+
+interface Claim extends HeldClaim {
+  readonly claimedAt: number;
+  /** The unit of work holding this claim, so a unit that hangs can be let go of. */
+  unit: Promise<void> | null;
+}
+
+const claimKey = (event: Pick<InboundEvent, 'merchant_id' | 'id'>) => `${event.merchant_id}/${event.id}`;
 
 export class EventProcessor {
   readonly #deps: PipelineDependencies;
@@ -34,11 +52,17 @@ export class EventProcessor {
   /** A wake that came while the worker was busy: its next wait is skipped. */
   #signalled = false;
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #claims = new Map<string, Claim>();
+  #heartbeat: NodeJS.Timeout | null = null;
 
   constructor(deps: PipelineDependencies, options: Partial<EventProcessorOptions> = {}) {
     this.#deps = deps;
     this.#options = {
-      concurrency: options.concurrency ?? 4, pollIntervalMs: options.pollIntervalMs ?? 250, leaseMs: options.leaseMs ?? 60_000, batchSize: options.batchSize ?? 32,
+      concurrency: options.concurrency ?? 4,
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+      leaseMs: options.leaseMs ?? 6_000,
+      maxProcessingMs: options.maxProcessingMs ?? 300_000,
+      batchSize: options.batchSize ?? 32,
     };
   }
 
@@ -55,6 +79,8 @@ export class EventProcessor {
     await this.#running;
     this.#running = null;
     await Promise.all(this.#inFlight);
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
   }
 
   /** A delivery was stored: look now instead of at the next poll. */
@@ -75,7 +101,7 @@ export class EventProcessor {
   async processNow(merchantId: string, eventId: string): Promise<boolean> {
     const event = await claimEventNow(this.#deps.db, merchantId, eventId, this.#deps.clock.now(), this.#options.leaseMs);
     if (!event) return false;
-    await this.#track(processClaimedEvent(this.#deps, event));
+    await this.#startUnit([event], () => processClaimedEvent(this.#deps, event));
     return true;
   }
 
@@ -84,19 +110,99 @@ export class EventProcessor {
     const free = this.#options.concurrency - this.#inFlight.size;
     if (free <= 0) return 0;
     const batching = this.#options.batchSize > 1;
-    const events = await claimDueEvents(this.#deps.db, this.#deps.clock.now(), batching ? this.#options.batchSize : free, this.#options.leaseMs);
-    if (events.length === 0) return 0;
-    const start = (work: Promise<void>) => {
-      void this.#track(work).finally(() => this.#notify());
-    };
-    if (batching) start(processEventBatch(this.#deps, events, start));
-    else for (const event of events) start(processClaimedEvent(this.#deps, event));
-    return events.length;
+    const claimed = await claimDueEvents(this.#deps.db, this.#deps.clock.now(), batching ? this.#options.batchSize : free, this.#options.leaseMs);
+    if (claimed.length === 0) return 0;
+    const events = claimed.filter((event) => event.status !== 'dead');
+    for (const poisoned of claimed.filter((event) => event.status === 'dead')) {
+      this.#deps.logger.warn('event quarantined as poison', { eventId: poisoned.id, provider: poisoned.provider, claims: poisoned.unfinished_claims });
+    }
+    const processOne = (event: InboundEvent) => void this.#startUnit([event], () => processClaimedEvent(this.#deps, event));
+    if (!batching) {
+      events.forEach(processOne);
+    } else if (events.length > 0) {
+      // The batch holds its events until it hands one on to the one-event path, which then holds it.
+      const handedOn = new Set<string>();
+      void this.#startUnit(events, () => processEventBatch(this.#deps, events, (event) => {
+        handedOn.add(claimKey(event));
+        processOne(event);
+      }), (event) => !handedOn.has(claimKey(event)));
+    }
+    return claimed.length;
   }
 
-  #track(work: Promise<void>): Promise<void> {
-    this.#inFlight.add(work);
-    return work.finally(() => this.#inFlight.delete(work));
+  /**
+   * Runs one unit of work holding the claims of `events`; never rejects. A failure is recorded on
+   * every event the unit still holds. `stillHeld` tells which events the unit holds at its end.
+   */
+  #startUnit(events: readonly InboundEvent[], work: () => Promise<void>, stillHeld: (event: InboundEvent) => boolean = () => true): Promise<void> {
+    const claims = events.map((event) => this.#hold(event));
+    const unit = (async () => {
+      try {
+        await work();
+      } catch (error) {
+        await this.#recordFailure(events.filter(stillHeld), error);
+      } finally {
+        events.filter(stillHeld).forEach((event) => this.#release(event));
+      }
+    })();
+    for (const claim of claims) claim.unit = unit;
+    this.#inFlight.add(unit);
+    void unit.finally(() => {
+      this.#inFlight.delete(unit);
+      this.#notify();
+    });
+    return unit;
+  }
+
+  #hold(event: InboundEvent): Claim {
+    const claim: Claim = { merchantId: event.merchant_id, id: event.id, generation: event.generation, claimedAt: Date.now(), unit: null };
+    this.#claims.set(claimKey(event), claim);
+    // Whoever claims (the background loop, a drain, a replay), the heartbeat keeps the claim alive.
+    this.#heartbeat ??= setInterval(() => void this.#renewClaims(), Math.max(50, Math.floor(this.#options.leaseMs / 3))).unref();
+    return claim;
+  }
+
+  #release(event: InboundEvent): void {
+    const claim = this.#claims.get(claimKey(event));
+    if (claim?.generation === event.generation) this.#claims.delete(claimKey(event));
+  }
+
+  /** What processing did not manage to record itself: the event fails and is retried on the back-off schedule. */
+  async #recordFailure(events: readonly InboundEvent[], error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const now = this.#deps.clock.now();
+    for (const event of events) {
+      this.#deps.logger.warn('event processing failed and could not record why', { eventId: event.id, provider: event.provider, error: message });
+      try {
+        await markEventFailed(this.#deps.db, { merchantId: event.merchant_id, id: event.id, generation: event.generation },
+          message, new Date(now.getTime() + nextAttemptDelayMs(event.attempts)), now);
+      } catch (fallbackError) {
+        // The database is away too: the lease runs out and the event is claimed again (and counted).
+        this.#deps.logger.warn('could not mark the event failed either', { eventId: event.id, error: fallbackError instanceof Error ? fallbackError.message : String(fallbackError) });
+      }
+    }
+  }
+
+  /** The heartbeat: keeps the claims of running work alive; lets go of work that has run too long. */
+  async #renewClaims(): Promise<void> {
+    const now = Date.now();
+    const renewed: Claim[] = [];
+    for (const [key, claim] of this.#claims) {
+      if (now - claim.claimedAt < this.#options.maxProcessingMs) {
+        renewed.push(claim);
+        continue;
+      }
+      // Hung: stop renewing so another claim can take the event (and count it toward poison), and free the slot.
+      this.#claims.delete(key);
+      if (claim.unit) this.#inFlight.delete(claim.unit);
+      this.#deps.logger.warn('event processing hung; its claim is released', { eventId: claim.id, runningMs: now - claim.claimedAt });
+      this.#notify();
+    }
+    try {
+      await renewClaims(this.#deps.db, renewed, new Date(this.#deps.clock.now().getTime() + this.#options.leaseMs));
+    } catch (error) {
+      this.#deps.logger.warn('could not renew event claims', { error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   async #loop(): Promise<void> {

@@ -4,11 +4,14 @@
  * any failure before that is a non-2xx the processor retries.
  */
 import { NotFoundError } from '../contract/errors.js';
+import type { ProviderAdapter } from '../contract/provider-adapter.js';
 import type { WebhookDelivery } from '../contract/webhook-delivery.js';
 import { insertOrRearmDelivery } from '../db/repositories/inbound-event.repository.js';
+import { storableText, toJsonb } from '../db/storable.js';
 import type { NewInboundEvent } from '../db/tables/inbound-event.table.js';
 import { newId } from '../lib/ids.js';
 import { nextAttemptDelayMs } from './backoff.js';
+import type { ResolvedConnection } from './connection-directory.js';
 import type { PipelineDependencies } from './pipeline.js';
 
 export type IngestResult = { kind: 'ping' } | { kind: 'stored'; eventId: string; duplicate: boolean };
@@ -23,37 +26,54 @@ function without(values: Readonly<Record<string, string | undefined>>, names: Se
   return kept;
 }
 
-export async function ingestDelivery(
+/** The adapter and live connection a delivery is addressed to, found before its body is read. */
+export interface DeliveryTarget {
+  readonly adapter: ProviderAdapter;
+  readonly connection: ResolvedConnection;
+}
+
+/**
+ * Finds where a delivery goes and checks what can be checked without its body (a URL token), so
+ * an unknown connection or a wrong token costs no body read. 404 for an unknown provider, an
+ * unknown connection or a provider mismatch.
+ */
+export async function resolveDeliveryTarget(
   deps: PipelineDependencies,
-  input: { provider: string; connectionId: string; delivery: WebhookDelivery },
-): Promise<IngestResult> {
-  const adapter = deps.adapters[input.provider as keyof typeof deps.adapters];
+  input: { provider: string; connectionId: string; request: Pick<WebhookDelivery, 'headers' | 'query' | 'method'> },
+): Promise<DeliveryTarget> {
+  const adapter = Object.hasOwn(deps.adapters, input.provider) ? deps.adapters[input.provider as keyof typeof deps.adapters] : undefined;
   if (!adapter) throw new NotFoundError(`provider ${input.provider}`);
   const connection = await deps.connections.find(input.connectionId);
   if (!connection || connection.context.provider !== adapter.id) throw new NotFoundError(`${adapter.id} connection`);
+  adapter.verifyRequest?.(input.request, connection.context);
+  return { adapter, connection };
+}
 
-  const verified = adapter.verify(input.delivery, connection.context);
+export async function ingestDelivery(deps: PipelineDependencies, target: DeliveryTarget, delivery: WebhookDelivery): Promise<IngestResult> {
+  const { adapter, connection } = target;
+  const verified = adapter.verify(delivery, connection.context);
   if (verified.outcome === 'ping') return { kind: 'ping' };
 
-  const receivedAt = input.delivery.receivedAt;
+  const receivedAt = delivery.receivedAt;
   const unreadable = verified.outcome === 'unreadable';
   const row: NewInboundEvent = {
     merchant_id: connection.context.merchantId,
     id: newId('ev'),
     connection_id: connection.context.id,
     provider: adapter.id,
-    provider_event_id: verified.providerEventId,
-    event_type: verified.eventType,
-    raw_body: input.delivery.rawBody,
-    headers: JSON.stringify(without(input.delivery.headers, UNSTORED_HEADERS)),
-    query: JSON.stringify(without(input.delivery.query, UNSTORED_QUERY)),
+    // Made storable here too, so twins of one group compare as the database will (delivery-writer.ts).
+    provider_event_id: storableText(verified.providerEventId),
+    event_type: storableText(verified.eventType),
+    raw_body: delivery.rawBody,
+    headers: toJsonb(without(delivery.headers, UNSTORED_HEADERS)),
+    query: toJsonb(without(delivery.query, UNSTORED_QUERY)),
     received_at: receivedAt,
     status: unreadable ? 'failed' : 'received',
     error: unreadable ? verified.error : null,
     reason: null,
     // An unreadable event is retried on the back-off schedule too: a fixed adapter then recovers it unaided.
     next_attempt_at: unreadable ? new Date(receivedAt.getTime() + nextAttemptDelayMs(1)) : receivedAt,
-    trace: JSON.stringify(unreadable ? [`${adapter.id} delivery could not be read: ${verified.error}`] : []),
+    trace: toJsonb(unreadable ? [`${adapter.id} delivery could not be read: ${verified.error}`] : []),
     updated_at: receivedAt,
   };
 

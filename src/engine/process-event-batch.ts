@@ -24,7 +24,7 @@ import { clickAttributionTrace, recordedTrace, saleDraft, saleHeadline, saleRefe
 import type { ResolvedConnection } from './connection-directory.js';
 import { conversionEventRow } from './conversion-events.js';
 import type { PipelineDependencies } from './pipeline.js';
-import { eventHeader, processClaimedEvent, toStoredEvent } from './process-event.js';
+import { eventHeader, mapStoredEvent, toStoredEvent } from './process-event.js';
 import { draftCommission, needsMonthlyReads, planConversion, type ConversionPlan } from './record-conversion.js';
 
 /** An event that maps to one attributable purchase, so far as can be told without the database. */
@@ -40,11 +40,11 @@ interface PlannedSale extends Candidate {
 }
 
 /**
- * Processes the events: the simple purchases together, then every other event on its own (each
- * tracked by `track`, so the caller's concurrency sees them). Never throws: every event ends
- * processed, or failed with its error, as on the one-event path.
+ * Processes the events: the simple purchases together, then hands every other event to
+ * `processOne` (the one-event path, started by the caller so its concurrency sees it). Every event
+ * ends processed, or failed with its error, as on the one-event path.
  */
-export async function processEventBatch(deps: PipelineDependencies, events: readonly InboundEvent[], track: (work: Promise<void>) => void): Promise<void> {
+export async function processEventBatch(deps: PipelineDependencies, events: readonly InboundEvent[], processOne: (event: InboundEvent) => void): Promise<void> {
   const candidates: Candidate[] = [];
   const others: InboundEvent[] = [];
   const orders = new Set<string>();
@@ -70,7 +70,7 @@ export async function processEventBatch(deps: PipelineDependencies, events: read
       deferred = candidates.map((candidate) => candidate.event);
     }
   }
-  for (const event of [...deferred, ...others]) track(processClaimedEvent(deps, event));
+  for (const event of [...deferred, ...others]) processOne(event);
 }
 
 /** The event as a batch candidate, or null when it needs the one-event path (decided without the database). */
@@ -82,7 +82,7 @@ async function asCandidate(deps: PipelineDependencies, event: InboundEvent): Pro
   if (!connection) return null;
   let mapping;
   try {
-    mapping = adapter.map(toStoredEvent(event), connection.context, null);
+    mapping = mapStoredEvent(adapter, toStoredEvent(event), connection.context, null);
   } catch {
     return null;
   }

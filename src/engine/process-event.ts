@@ -3,9 +3,11 @@
  * to canonical records, apply them, and record the outcome — effects and outcome in one transaction.
  */
 import type { CanonicalRecord, MappingResult } from '../contract/canonical-records.js';
-import type { StoredEvent } from '../contract/provider-adapter.js';
+import type { ProviderAdapter, StoredEvent } from '../contract/provider-adapter.js';
+import type { ConnectionContext } from '../contract/webhook-delivery.js';
 import { finishEvent, wakeWaitingEvents } from '../db/repositories/inbound-event.repository.js';
 import { resolveReference } from '../db/repositories/order-reference.repository.js';
+import { storableValue, toJsonb } from '../db/storable.js';
 import type { InboundEvent, InboundEventUpdate } from '../db/tables/inbound-event.table.js';
 import type { ApplyContext, RecordOutcome } from './apply-context.js';
 import { applyLink, applyOrderChange } from './apply-order-change.js';
@@ -23,6 +25,14 @@ export function toStoredEvent(event: InboundEvent): StoredEvent {
     query: event.query,
     receivedAt: event.received_at,
   };
+}
+
+/**
+ * The adapter's mapping, its text made storable (storable.ts): an order id or a hint may carry
+ * characters the database cannot hold, and the engine must compare what it will store.
+ */
+export function mapStoredEvent(adapter: ProviderAdapter, event: StoredEvent, connection: ConnectionContext, confirmation: unknown): MappingResult {
+  return storableValue(adapter.map(event, connection, confirmation));
 }
 
 /** The first line of every event's trace. */
@@ -82,13 +92,19 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
     const message = error instanceof Error ? error.message : String(error);
     const givenUp = retryOrGiveUp(event, now);
     deps.logger.warn('event processing failed', { eventId: event.id, provider: event.provider, attempts: event.attempts, error: message });
-    await finishWith({
-      status: givenUp?.status ?? 'failed',
-      error: message,
-      reason: null,
-      next_attempt_at: givenUp?.next_attempt_at ?? new Date(now.getTime() + nextAttemptDelayMs(event.attempts)),
-      trace: JSON.stringify([header, `failed: ${message}`]),
-    });
+    try {
+      await finishWith({
+        status: givenUp?.status ?? 'failed',
+        error: message,
+        reason: null,
+        next_attempt_at: givenUp?.next_attempt_at ?? new Date(now.getTime() + nextAttemptDelayMs(event.attempts)),
+        trace: toJsonb([header, `failed: ${message}`]),
+      });
+    } catch (recordError) {
+      // The worker falls back to a minimal record; it says both what failed and why that could not be written.
+      const why = recordError instanceof Error ? recordError.message : String(recordError);
+      throw new Error(`${message} (recording this failure failed too: ${why})`, { cause: recordError });
+    }
   };
 
   try {
@@ -97,24 +113,24 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
     if (!connection || !adapter) throw new Error(connection ? `no adapter for ${event.provider}` : `connection ${event.connection_id} no longer exists`);
     const stored = toStoredEvent(event);
     const confirmation = adapter.confirm ? await adapter.confirm(stored, connection.context, deps.io) : null;
-    const mapping: MappingResult = adapter.map(stored, connection.context, confirmation);
-    const confirmationJson = confirmation === null ? null : JSON.stringify(confirmation);
+    const mapping = mapStoredEvent(adapter, stored, connection.context, confirmation);
+    const confirmationJson = confirmation === null ? null : toJsonb(confirmation);
 
     if (mapping.livemode !== null && (mapping.livemode ? 'live' : 'test') !== connection.context.mode) {
       await finishWith({
         status: 'ignored', reason: 'test_mode', error: null, processed_at: now, confirmation: confirmationJson,
-        trace: JSON.stringify([header, `${mapping.livemode ? 'live' : 'test'}-mode event on a ${connection.context.mode} connection → test_mode`]),
+        trace: toJsonb([header, `${mapping.livemode ? 'live' : 'test'}-mode event on a ${connection.context.mode} connection → test_mode`]),
       });
       return;
     }
     if (mapping.outcome === 'ignore') {
-      await finishWith({ status: 'ignored', reason: mapping.reason, error: null, processed_at: now, confirmation: confirmationJson, trace: JSON.stringify([header, `${mapping.detail} → ${mapping.reason}`]) });
+      await finishWith({ status: 'ignored', reason: mapping.reason, error: null, processed_at: now, confirmation: confirmationJson, trace: toJsonb([header, `${mapping.detail} → ${mapping.reason}`]) });
       return;
     }
     if (mapping.outcome === 'wait') {
       await finishWith({
         status: retryOrGiveUp(event, now)?.status ?? 'waiting', reason: null, error: null, waiting_for: null, confirmation: confirmationJson,
-        next_attempt_at: new Date(now.getTime() + nextAttemptDelayMs(event.attempts)), trace: JSON.stringify([header, mapping.detail]),
+        next_attempt_at: new Date(now.getTime() + nextAttemptDelayMs(event.attempts)), trace: toJsonb([header, mapping.detail]),
       });
       return;
     }
@@ -130,7 +146,7 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
       const outcome = combineOutcomes(outcomes);
       const changes: InboundEventUpdate = {
         locked_until: null, updated_at: now, error: null, confirmation: confirmationJson,
-        trace: JSON.stringify([header, ...outcome.trace]), conversion_ids: JSON.stringify(outcome.conversionIds),
+        trace: toJsonb([header, ...outcome.trace]), conversion_ids: toJsonb(outcome.conversionIds),
       };
       if (outcome.status === 'waiting') {
         Object.assign(changes, {
@@ -144,8 +160,11 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
       await finishEvent(trx, event.merchant_id, event.id, event.generation, changes);
       return outcome.status === 'waiting' ? outcome.waitingFor : null;
     });
-    await wakeAfterCommit(deps, event.merchant_id, boundReferences, waitingFor, now);
     deps.metrics.processingLag.observe({ provider: event.provider }, Math.max(0, (Date.now() - event.received_at.getTime()) / 1000));
+    // After the commit the event is processed; a failed wake must not be recorded as its failure.
+    await wakeAfterCommit(deps, event.merchant_id, boundReferences, waitingFor, now).catch((error: unknown) => {
+      deps.logger.warn('could not wake the events waiting on this one', { eventId: event.id, error: error instanceof Error ? error.message : String(error) });
+    });
   } catch (error) {
     await fail(error);
   }

@@ -30,6 +30,7 @@ import type {
 import { newId } from '../lib/ids.js';
 import { utcMonthOf } from './calendar.js';
 import { commissionBaseAmount, computeCommission, netAmount, type CommissionResult, type SaleAmounts } from './commission.js';
+import { toJsonb } from '../db/storable.js';
 
 export interface ConversionDraft {
   merchantId: string;
@@ -130,7 +131,7 @@ export function planConversion(draft: ConversionDraft, earned: CommissionResult,
     status,
     status_reason: statusReason,
     status_before_reversal: null,
-    metadata: JSON.stringify(draft.metadata),
+    metadata: toJsonb(draft.metadata),
     amounts_precedence: draft.amountsPrecedence,
     commission_rate_basis_points: rateBasisPoints,
     charged_back: false,

@@ -30,7 +30,8 @@ export interface WebhookRelayOptions {
   clock: Clock;
   logger: Logger;
   encryptionKey: Buffer;
-  allowPrivate: boolean;
+  /** The hub's guarded fetch (`createGuardedFetch`): it refuses private addresses at connect time. */
+  fetch: typeof fetch;
   attemptTimeoutMs?: number;
   concurrency?: number;
   pollIntervalMs?: number;
@@ -83,13 +84,13 @@ export class WebhookRelay {
   }
 
   async #attempt(delivery: ClaimedDelivery): Promise<void> {
-    const { db, clock, logger, encryptionKey, allowPrivate, attemptTimeoutMs } = this.#options;
+    const { db, clock, logger, encryptionKey, fetch: send, attemptTimeoutMs } = this.#options;
     const sentAt = clock.now();
     let result: AttemptResult;
     try {
       const secret = openSecret(encryptionKey, delivery.sealed_secret, delivery.endpoint_id);
       const headers = webhookHeaders(secret, delivery.event_id, Math.floor(sentAt.getTime() / 1000), delivery.body);
-      result = await postWebhook(delivery.url, delivery.body, headers, { timeoutMs: attemptTimeoutMs, allowPrivate, now: sentAt });
+      result = await postWebhook(send, delivery.url, delivery.body, headers, { timeoutMs: attemptTimeoutMs, now: sentAt });
     } catch (error) {
       result = { kind: 'error', message: error instanceof Error ? error.message : String(error) };
     }
@@ -123,11 +124,15 @@ export class WebhookRelay {
   }
 
   async #loop(): Promise<void> {
+    let idleDelay = this.#options.pollIntervalMs;
     while (!this.#stopped) {
       let sent = 0;
       try {
         sent = await this.#runBatch();
+        idleDelay = this.#options.pollIntervalMs;
       } catch (error) {
+        // The database is away: back off (up to 5 s) instead of logging four times a second.
+        idleDelay = Math.min(idleDelay * 2, 5_000);
         this.#options.logger.warn('webhook relay cannot reach the database', { error: error instanceof Error ? error : String(error) });
       }
       if (sent === 0 && !this.#stopped) {
@@ -137,7 +142,7 @@ export class WebhookRelay {
             this.#wakeUp = null;
             resolve();
           };
-          this.#timer = setTimeout(() => this.#wakeUp?.(), this.#options.pollIntervalMs);
+          this.#timer = setTimeout(() => this.#wakeUp?.(), idleDelay);
         });
       }
     }

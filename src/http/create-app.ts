@@ -5,7 +5,7 @@
 import type { RequestListener } from 'node:http';
 import express, { Router, type Express } from 'express';
 import type { HubServices } from '../hub-services.js';
-import { createErrorHandler, notFoundHandler } from './error-handler.js';
+import { createErrorHandler, errorResponse, notFoundHandler } from './error-handler.js';
 import { apiGate } from './middleware/api-gate.js';
 import { jsonBody } from './middleware/json-body.js';
 import { adminRoutes } from './routes/admin.routes.js';
@@ -17,8 +17,9 @@ import { conversionRoutes } from './routes/conversion.routes.js';
 import { eventRoutes } from './routes/event.routes.js';
 import { linkRoutes } from './routes/link.routes.js';
 import { postbackRoutes } from './routes/postback.routes.js';
+import { declaresTooMuch, payloadTooLarge } from './request-body.js';
 import { redirectRoutes } from './routes/redirect.routes.js';
-import { refuseNulInUrl } from './middleware/refuse-nul.js';
+import { refuseUnstorableTextInUrl } from './middleware/refuse-unstorable-text.js';
 import { systemRoutes } from './routes/system.routes.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoint.routes.js';
 import { createWebhookIngress, webhookTarget } from './webhook-ingress.js';
@@ -27,6 +28,11 @@ export function createApp(services: HubServices): RequestListener {
   const app = createExpressApp(services);
   const ingest = createWebhookIngress(services);
   return (req, res) => {
+    // Every route, before any routing: a declared body over the limit is refused unread.
+    if (declaresTooMuch(req)) {
+      errorResponse(res, payloadTooLarge(), services.logger, { method: req.method ?? '', path: '' });
+      return;
+    }
     const target = webhookTarget(req.url);
     if (target) ingest(req, res, target);
     else app(req, res);
@@ -49,7 +55,7 @@ export function createExpressApp(services: HubServices): Express {
     next();
   });
 
-  app.use(refuseNulInUrl());
+  app.use(refuseUnstorableTextInUrl());
   app.use(systemRoutes(services));
   app.use(redirectRoutes(services));
   app.use('/admin/v1', adminRoutes(services));

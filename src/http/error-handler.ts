@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HubError, UnavailableError, ValidationError, type ErrorCode } from '../contract/errors.js';
 import { isDatabaseUnavailable, isUnstorableText } from '../db/database-errors.js';
-import { NUL_MESSAGE } from './middleware/refuse-nul.js';
+import { UNSTORABLE_TEXT_MESSAGE } from './middleware/refuse-unstorable-text.js';
 import type { Logger } from '../lib/logger.js';
 
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
@@ -25,32 +25,13 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   unavailable: 503,
 };
 
-/** Errors raised by express's body parsers carry a `type`; translate the ones a client can cause. */
-function fromBodyParser(error: unknown): HubError | null {
-  const type = (error as { type?: unknown } | null)?.type;
-  switch (type) {
-    case 'entity.too.large':
-      return new HubError('payload_too_large', 'request body is larger than 1 MiB');
-    case 'entity.parse.failed':
-      return new ValidationError('request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new HubError('unsupported_media_type', 'unsupported content encoding or charset; send UTF-8 JSON');
-    case 'request.aborted':
-    case 'request.size.invalid':
-      return new ValidationError('request body was cut short');
-    default:
-      return null;
-  }
-}
-
 export function toHubError(error: unknown): HubError {
   if (error instanceof HubError) return error;
-  const fromParser = fromBodyParser(error);
-  if (fromParser) return fromParser;
+  // express's router could not percent-decode a path segment (`/r/%E0%A4%A`): the client's mistake.
+  if (error instanceof URIError) return new ValidationError('the path is not validly percent-encoded', [{ field: 'path', message: 'malformed percent-encoding' }]);
   if (isDatabaseUnavailable(error)) return new UnavailableError(undefined, { cause: error });
   // Input the checks at the edge did not see (e.g. a webhook's query string) but the database refused.
-  if (isUnstorableText(error)) return new ValidationError(`the request holds text that cannot be stored: ${NUL_MESSAGE}`);
+  if (isUnstorableText(error)) return new ValidationError(`the request holds text that cannot be stored: it ${UNSTORABLE_TEXT_MESSAGE}`);
   return new HubError('internal', 'internal error', { cause: error });
 }
 
@@ -65,16 +46,19 @@ export function errorBody(error: HubError): { error: Record<string, unknown> } {
 export function errorResponse(res: ServerResponse, error: unknown, logger: Logger, request: { method: string; path: string }): HubError {
   const hubError = toHubError(error);
   const status = STATUS_BY_CODE[hubError.code];
-  if (status >= 500) {
-    const cause = hubError.code === 'internal' ? error : hubError.cause;
-    logger.error('request failed', { ...request, code: hubError.code, error: cause instanceof Error ? cause : String(cause) });
+  if (hubError.code === 'internal') {
+    logger.error('request failed', { ...request, code: hubError.code, error: error instanceof Error ? error : String(error) });
+  } else if (status >= 500) {
+    // The database is away: expected during an outage, and answered 503 so the caller retries.
+    logger.warn('request answered unavailable', { ...request, code: hubError.code, error: hubError.cause instanceof Error ? hubError.cause : String(hubError.cause) });
   }
   if (res.headersSent) return hubError;
   const body = JSON.stringify(errorBody(hubError));
   res.statusCode = status;
   if (hubError.code === 'unavailable') res.setHeader('Retry-After', '5');
-  // The rest of an oversized body is not read: the connection closes after the answer.
-  if (hubError.code === 'payload_too_large') res.setHeader('Connection', 'close');
+  // A body refused (too large, unauthenticated, …) is not read to its end: the connection closes
+  // after the answer instead of draining whatever the client still sends.
+  if (!res.req.complete) res.setHeader('Connection', 'close');
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);

@@ -8,14 +8,12 @@
  * the commit (SPEC §6). Errors still become HTTP in the one place (`error-handler.ts`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { HubError } from '../contract/errors.js';
 import type { WebhookDelivery } from '../contract/webhook-delivery.js';
-import { ingestDelivery } from '../engine/ingest-delivery.js';
+import { ingestDelivery, resolveDeliveryTarget } from '../engine/ingest-delivery.js';
 import type { HubServices } from '../hub-services.js';
 import { errorResponse } from './error-handler.js';
-import { MAX_BODY_BYTES } from './middleware/json-body.js';
+import { readRequestBody } from './request-body.js';
 
 const PREFIX = '/webhooks/';
 const ROUTE = '/webhooks/:provider/:connectionId';
@@ -44,23 +42,20 @@ export function createWebhookIngress(services: HubServices) {
     res.on('finish', () => services.metrics.httpRequests.inc({ method: req.method ?? '', route: ROUTE, status: String(res.statusCode) }));
 
     const fail = (error: unknown) => {
-      const hubError = errorResponse(res, error, services.logger, { method: req.method ?? '', path: req.url ?? '' });
+      // The route pattern, never the URL: its query may carry a connection's token.
+      const hubError = errorResponse(res, error, services.logger, { method: req.method ?? '', path: ROUTE });
       services.metrics.webhookDeliveries.inc({ provider: providerLabel, outcome: hubError.code });
     };
     if (!method) {
-      req.resume();
-      fail(new HubError('not_found', `no route for ${req.method ?? ''} ${req.url?.split('?')[0] ?? ''}`));
+      fail(new HubError('not_found', `no route for ${req.method ?? ''} ${ROUTE}`));
       return;
     }
-    readBody(req).then(async (rawBody) => {
-      const delivery: WebhookDelivery = {
-        rawBody,
-        headers: flattenHeaders(req),
-        query: firstQueryValues(target.search),
-        method,
-        receivedAt: services.clock.now(),
-      };
-      const result = await ingestDelivery(services, { provider: target.provider, connectionId: target.connectionId, delivery });
+    const request: Pick<WebhookDelivery, 'headers' | 'query' | 'method'> = { headers: flattenHeaders(req), query: firstQueryValues(target.search), method };
+    // The connection (and a URL token) first: an unknown connection costs no body read.
+    resolveDeliveryTarget(services, { provider: target.provider, connectionId: target.connectionId, request }).then(async (destination) => {
+      const rawBody = await readRequestBody(req);
+      const delivery: WebhookDelivery = { ...request, rawBody, receivedAt: services.clock.now() };
+      const result = await ingestDelivery(services, destination, delivery);
       services.metrics.webhookDeliveries.inc({ provider: providerLabel, outcome: result.kind === 'ping' ? 'ping' : result.duplicate ? 'duplicate' : 'stored' });
       if (result.kind === 'stored') services.processor.wake();
       sendJson(res, result.kind === 'ping' ? { received: true } : result.duplicate ? { received: true, eventId: result.eventId, duplicate: true } : { received: true, eventId: result.eventId });
@@ -88,63 +83,4 @@ function firstQueryValues(search: string): Record<string, string> {
   if (search === '') return query;
   for (const [name, value] of new URLSearchParams(search)) if (!(name in query)) query[name] = value;
   return query;
-}
-
-/**
- * The body as bytes, decompressed when the sender compressed it (signatures are over the plain
- * body), at most 1 MiB after decompression. Too large is a 413; a body cut short or an unknown
- * encoding is refused before anything is verified or stored.
- */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge(req));
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
-  let source: Readable;
-  switch (encoding) {
-    case 'identity':
-      source = req;
-      break;
-    case 'gzip':
-    case 'x-gzip':
-      source = req.pipe(createGunzip());
-      break;
-    case 'deflate':
-      source = req.pipe(createInflate());
-      break;
-    case 'br':
-      source = req.pipe(createBrotliDecompress());
-      break;
-    default:
-      req.resume();
-      return Promise.reject(new HubError('unsupported_media_type', `unsupported content encoding "${encoding}"`));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      outcome();
-    };
-    source.on('data', (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > MAX_BODY_BYTES) {
-        if (source !== req) source.destroy();
-        settle(() => reject(tooLarge(req)));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    source.on('end', () => settle(() => resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, length))));
-    source.on('error', () => settle(() => reject(new HubError('invalid_request', 'request body could not be read (cut short or not validly encoded)'))));
-    req.on('aborted', () => settle(() => reject(new HubError('invalid_request', 'request body was cut short'))));
-  });
-}
-
-/** Refuses an oversized body without reading the rest of it: the connection closes after the answer. */
-function tooLarge(req: IncomingMessage): HubError {
-  req.unpipe();
-  req.resume();
-  return new HubError('payload_too_large', 'request body is larger than 1 MiB');
 }

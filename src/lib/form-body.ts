@@ -3,6 +3,9 @@
  * (`url_params[visitor_id]=…`, `variants[Size]=L`), parsed from the raw bytes.
  */
 
+/** Keys nested deeper than this (`a[b][c]…`) are kept flat under their whole name: real forms nest two or three levels, and a deeper result would overflow whatever walks it recursively. */
+export const MAX_FORM_KEY_DEPTH = 16;
+
 export type FormValue = string | FormObject;
 export interface FormObject {
   [key: string]: FormValue;
@@ -24,6 +27,10 @@ export function parseNestedForm(raw: Buffer | string): FormObject {
       continue;
     }
     const path = [match[1] ?? name, ...[...(match[2] ?? '').matchAll(/\[([^[\]]*)\]/g)].map((part) => part[1] ?? '')];
+    if (path.length > MAX_FORM_KEY_DEPTH) {
+      root[name] = value;
+      continue;
+    }
     let node: FormObject = root;
     path.forEach((segment, index) => {
       if (index === path.length - 1) {

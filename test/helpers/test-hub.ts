@@ -4,17 +4,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KyselyPlugin } from 'kysely';
 import supertest from 'supertest';
 import { readConfig, type Config } from '../../src/config.js';
 import { createAdapters } from '../../adapters/index.js';
 import { createApp } from '../../src/http/create-app.js';
+import { createHubServer } from '../../src/http/create-server.js';
 import type { EventProcessorOptions } from '../../src/engine/event-processor.js';
 import { createHubServices, type HubServices } from '../../src/hub-services.js';
 import { ManualClock, type Clock } from '../../src/lib/clock.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { createGuardedFetch } from '../../src/lib/guarded-fetch.js';
+import { silentLogger, type Logger } from '../../src/lib/logger.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -47,21 +49,23 @@ export interface TestHubOptions {
   processor?: Partial<EventProcessorOptions>;
   /** Plugins on the hub's own database handle (e.g. a statement counter); the test's handle stays plain. */
   databasePlugins?: KyselyPlugin[];
+  /** Where the hub logs (default: nowhere); tests of what is logged pass a recording logger. */
+  logger?: Logger;
 }
 
 export async function createTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const database = await createTestDatabase();
   const clock = new ManualClock(options.start ?? new Date('2026-03-10T12:00:00.000Z'));
   const config: Config = readConfig({ HUB_PUBLIC_URL: 'https://hub.test', ...options.environment, DATABASE_URL: 'memory://' });
-  const io = { fetch: globalThis.fetch, clock };
+  const io = adapterIo(config, clock);
   const secretKey = randomBytes(32);
   const db = (options.databasePlugins ?? []).reduce((handle, plugin) => handle.withPlugin(plugin), database.db);
   const services = createHubServices({
-    config, db, clock, logger: silentLogger, secretKey, adminToken: ADMIN_TOKEN,
+    config, db, clock, logger: options.logger ?? silentLogger, secretKey, adminToken: ADMIN_TOKEN,
     adapters: createAdapters({ io }), io, processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1, pollIntervalMs: 20, ...options.processor },
     ...(options.relayOptions ? { relayOptions: options.relayOptions } : {}),
   });
-  const server: Server = createServer(createApp(services)).listen(0, '127.0.0.1');
+  const server: Server = createHubServer(config, createApp(services)).listen(0, '127.0.0.1');
   await once(server, 'listening');
   if (options.processInBackground ?? true) {
     services.processor.start();
@@ -82,6 +86,24 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
       await database.close();
     },
   };
+}
+
+/** What the hub hands its adapters, as `startHub` builds it: processor API calls through the SSRF guard of `config`. */
+function adapterIo(config: Config, clock: Clock) {
+  return { fetch: createGuardedFetch({ allowPrivateNetwork: config.allowPrivateNetwork, allowPlainHttp: false }), clock };
+}
+
+/**
+ * Another hub process on the same database and master key, configured by its own `environment`
+ * (e.g. restarted without HUB_ALLOW_PRIVATE_NETWORK). Its workers are not started: drain them by hand.
+ */
+export function createHubProcess(hub: TestHub, environment: Record<string, string> = {}, relayOptions: TestHubOptions['relayOptions'] = { attemptTimeoutMs: 2_000 }): HubServices {
+  const config = readConfig({ HUB_PUBLIC_URL: 'https://hub.test', ...environment, DATABASE_URL: 'memory://' });
+  const io = adapterIo(config, hub.clock);
+  return createHubServices({
+    config, db: hub.services.db, clock: hub.clock, logger: silentLogger, secretKey: hub.secretKey, adminToken: ADMIN_TOKEN,
+    adapters: createAdapters({ io }), io, relayOptions,
+  });
 }
 
 export interface TestMerchant {

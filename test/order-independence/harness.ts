@@ -94,7 +94,8 @@ export function describeOrderIndependence<Shared>(suite: ProcessorStories<Shared
     let hub: TestHub;
     let shared: Shared;
     beforeAll(async () => {
-      hub = await createTestHub({ processInBackground: false });
+      // Some stories ask a processor's API double, which listens on loopback over http.
+      hub = await createTestHub({ processInBackground: false, environment: { HUB_ALLOW_PRIVATE_NETWORK: '1' } });
       shared = suite.setUp ? await suite.setUp(hub) : (undefined as Shared);
     });
     afterAll(async () => {

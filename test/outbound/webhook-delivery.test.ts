@@ -5,11 +5,7 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAdapters } from '../../adapters/index.js';
-import { readConfig } from '../../src/config.js';
-import { createHubServices } from '../../src/hub-services.js';
-import { silentLogger } from '../../src/lib/logger.js';
-import { apiClient, ADMIN_TOKEN, createCampaignWithAffiliate, createMerchant, createTestHub, type ApiClient, type TestHub } from '../helpers/test-hub.js';
+import { apiClient, createCampaignWithAffiliate, createHubProcess, createMerchant, createTestHub, type ApiClient, type TestHub } from '../helpers/test-hub.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const SECOND = 1000;
@@ -20,7 +16,7 @@ describe('outbound webhook delivery', () => {
   beforeAll(async () => {
     // A real-time clock start: the standardwebhooks verifier checks timestamps against now.
     hub = await createTestHub({
-      processInBackground: false, start: new Date(), environment: { HUB_ALLOW_PRIVATE_WEBHOOKS: '1' },
+      processInBackground: false, start: new Date(), environment: { HUB_ALLOW_PRIVATE_NETWORK: '1' },
       relayOptions: { attemptTimeoutMs: 300, random: () => 0.5 },
     });
   });
@@ -154,11 +150,7 @@ describe('outbound webhook delivery', () => {
     await hub.services.relay.drain();
     await hub.services.relay.stop();
     // A new hub process on the same database (same HUB_SECRET_KEY) picks the delivery up.
-    const io = { fetch: globalThis.fetch, clock: hub.clock };
-    const restarted = createHubServices({
-      config: readConfig({ DATABASE_URL: 'memory://', HUB_ALLOW_PRIVATE_WEBHOOKS: '1' }), db: hub.services.db, clock: hub.clock, logger: silentLogger,
-      secretKey: hub.secretKey, adminToken: ADMIN_TOKEN, adapters: createAdapters({ io }), io, relayOptions: { attemptTimeoutMs: 300, random: () => 0.5 },
-    });
+    const restarted = createHubProcess(hub, { HUB_ALLOW_PRIVATE_NETWORK: '1' }, { attemptTimeoutMs: 300, random: () => 0.5 });
     hub.clock.advance(5 * SECOND);
     await restarted.relay.drain();
     expect((await deliveriesOf(api, endpoint.id))[0]).toMatchObject({ status: 'succeeded', attempts: 2 });
@@ -169,11 +161,7 @@ describe('outbound webhook delivery', () => {
     const { convert } = await setUp();
     receiver.otherwise({ status: 200, delayMs: 20 });
     for (let index = 0; index < 12; index += 1) await convert(`ord-parallel-${index}`);
-    const io = { fetch: globalThis.fetch, clock: hub.clock };
-    const other = createHubServices({
-      config: readConfig({ DATABASE_URL: 'memory://', HUB_ALLOW_PRIVATE_WEBHOOKS: '1' }), db: hub.services.db, clock: hub.clock, logger: silentLogger,
-      secretKey: hub.secretKey, adminToken: ADMIN_TOKEN, adapters: createAdapters({ io }), io, relayOptions: { attemptTimeoutMs: 2_000 },
-    });
+    const other = createHubProcess(hub, { HUB_ALLOW_PRIVATE_NETWORK: '1' });
     await Promise.all([hub.services.relay.drain(), other.relay.drain(), hub.services.relay.drain(), other.relay.drain()]);
     const ids = receiver.received.map((request) => request.headers['webhook-id']);
     expect(ids).toHaveLength(12);

@@ -34,7 +34,20 @@ describe('webhook endpoints API', () => {
     ['an IPv4-mapped loopback', 'http://[::ffff:127.0.0.1]/hooks'],
     ['carrier-grade NAT', 'https://100.64.0.1/hooks'],
     ['the unspecified address', 'http://0.0.0.0/hooks'],
-  ])('refuses %s unless HUB_ALLOW_PRIVATE_WEBHOOKS is set', async (_label, url) => {
+    ['IPv6 unspecified', 'http://[::]/hooks'],
+    ['a 6to4 loopback', 'http://[2002:7f00:1::]/hooks'],
+    ['a 6to4 private network', 'https://[2002:c0a8:101::1]/hooks'],
+    ['a NAT64 local-use address', 'http://[64:ff9b:1::a00:1]/hooks'],
+    ['a NAT64 metadata address', 'http://[64:ff9b::a9fe:a9fe]/hooks'],
+    ['a Teredo address whose client is loopback', 'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hooks'],
+    ['loopback in decimal', 'http://2130706433/hooks'],
+    ['loopback in hexadecimal', 'http://0x7f000001/hooks'],
+    ['loopback in octal', 'http://0177.0.0.1/hooks'],
+    ['loopback shortened', 'http://127.1/hooks'],
+    ['loopback with a trailing dot', 'http://127.0.0.1./hooks'],
+    ['localhost with a trailing dot', 'http://localhost./hooks'],
+    ['a localhost subdomain', 'http://api.localhost/hooks'],
+  ])('refuses %s unless HUB_ALLOW_PRIVATE_NETWORK is set', async (_label, url) => {
     const before = await snapshotDatabase(hub.services.db);
     const response = await api.post('/api/v1/webhook-endpoints', { url, events: ['conversion.created'] }).expect(400);
     expect(response.body.error.details[0]).toMatchObject({ field: 'url', message: expect.stringMatching(/private or loopback address/) });
@@ -53,8 +66,12 @@ describe('webhook endpoints API', () => {
     expect(response.body.error.details.map((detail: { field: string }) => detail.field)).toContain(field);
   });
 
-  it('allows private targets when HUB_ALLOW_PRIVATE_WEBHOOKS=1', async () => {
-    const permissive = await createTestHub({ processInBackground: false, environment: { HUB_ALLOW_PRIVATE_WEBHOOKS: '1' } });
+  it('accepts plain http to a public address (SPEC §11: webhook bodies are signed and carry no credential)', async () => {
+    await api.post('/api/v1/webhook-endpoints', { url: 'http://93.184.216.34/hooks', events: ['conversion.created'] }).expect(201);
+  });
+
+  it('allows private targets when HUB_ALLOW_PRIVATE_NETWORK=1', async () => {
+    const permissive = await createTestHub({ processInBackground: false, environment: { HUB_ALLOW_PRIVATE_NETWORK: '1' } });
     try {
       const merchant = apiClient(permissive, (await createMerchant(permissive)).writeKey);
       await merchant.post('/api/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks', events: ['conversion.created'] }).expect(201);

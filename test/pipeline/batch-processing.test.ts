@@ -93,7 +93,7 @@ describe('batched processing', () => {
   const referenceCounter = statementCounter();
   const batchedCounter = statementCounter();
   beforeAll(async () => {
-    const environment = { HUB_ALLOW_PRIVATE_WEBHOOKS: '1' };
+    const environment = { HUB_ALLOW_PRIVATE_NETWORK: '1' };
     [reference, batched] = await Promise.all([
       createTestHub({ environment, processInBackground: false, processor: { concurrency: 1, batchSize: 1 }, databasePlugins: [referenceCounter] }),
       createTestHub({ environment, processInBackground: false, processor: { batchSize: 64 }, databasePlugins: [batchedCounter] }),

@@ -18,7 +18,8 @@ describe('GoPay API down, then back', () => {
   let hub: TestHub;
   let double: GoPayApiDouble;
   beforeAll(async () => {
-    hub = await createTestHub({ processInBackground: false });
+    // The API double listens on loopback over http.
+    hub = await createTestHub({ processInBackground: false, environment: { HUB_ALLOW_PRIVATE_NETWORK: '1' } });
     double = await startGoPayApiDouble({ clientId: GOPAY_CLIENT_ID, clientSecret: GOPAY_CLIENT_SECRET, clock: hub.clock });
   });
   afterAll(async () => {
@@ -87,7 +88,8 @@ describe('GoPay OAuth2 tokens', () => {
   let hub: TestHub;
   let double: GoPayApiDouble;
   beforeAll(async () => {
-    hub = await createTestHub({ processInBackground: false });
+    // The API double listens on loopback over http.
+    hub = await createTestHub({ processInBackground: false, environment: { HUB_ALLOW_PRIVATE_NETWORK: '1' } });
     double = await startGoPayApiDouble({ clientId: GOPAY_CLIENT_ID, clientSecret: GOPAY_CLIENT_SECRET, clock: hub.clock });
   });
   afterAll(async () => {

@@ -27,7 +27,8 @@ describe('Gumroad with the Sales API', () => {
   let hub: TestHub;
   let double: GumroadApiDouble;
   beforeAll(async () => {
-    hub = await createTestHub({ processInBackground: false });
+    // The API double listens on loopback over http.
+    hub = await createTestHub({ processInBackground: false, environment: { HUB_ALLOW_PRIVATE_NETWORK: '1' } });
     double = await startGumroadApiDouble({ accessTokens: { [GUMROAD_ACCESS_TOKEN]: ['view_sales'] } });
   });
   afterAll(async () => {

@@ -11,19 +11,31 @@ describe('readConfig', () => {
     expect(config.rateLimitPerMinute).toBe(300);
     expect(config.processingConcurrency).toBeNull();
     expect(config.processingBatchSize).toBe(32);
+    expect(config.allowPrivateNetwork).toBe(false);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it.each([
+    [{ HUB_ALLOW_PRIVATE_NETWORK: '1' }, true],
+    [{ HUB_ALLOW_PRIVATE_WEBHOOKS: '1' }, true],
+    [{ HUB_ALLOW_PRIVATE_WEBHOOKS: 'true' }, true],
+    [{ HUB_ALLOW_PRIVATE_NETWORK: '0', HUB_ALLOW_PRIVATE_WEBHOOKS: '1' }, false],
+    [{ HUB_ALLOW_PRIVATE_NETWORK: '1', HUB_ALLOW_PRIVATE_WEBHOOKS: '0' }, true],
+    [{ HUB_ALLOW_PRIVATE_WEBHOOKS: '0' }, false],
+  ])('reads %j as allowPrivateNetwork %s (HUB_ALLOW_PRIVATE_WEBHOOKS is its former name; the new name wins)', (environment, allowed) => {
+    expect(readConfig(environment).allowPrivateNetwork).toBe(allowed);
   });
 
   it('reads every setting', () => {
     const key = 'a'.repeat(64);
     const config = readConfig({
       PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u@db/hub', HUB_SECRET_KEY: key, HUB_ADMIN_TOKEN: 'x'.repeat(20),
-      HUB_PUBLIC_URL: 'https://hub.example.com/', HUB_RATE_LIMIT_PER_MINUTE: '50', HUB_ALLOW_PRIVATE_WEBHOOKS: '1', HUB_TRUST_PROXY: 'loopback', LOG_LEVEL: 'warn',
+      HUB_PUBLIC_URL: 'https://hub.example.com/', HUB_RATE_LIMIT_PER_MINUTE: '50', HUB_ALLOW_PRIVATE_NETWORK: '1', HUB_TRUST_PROXY: 'loopback', LOG_LEVEL: 'warn',
       HUB_PROCESSING_CONCURRENCY: '0', HUB_PROCESSING_BATCH_SIZE: '1',
     });
     expect(config).toMatchObject({
       port: 8080, host: '127.0.0.1', database: { kind: 'postgres', url: 'postgres://u@db/hub' }, adminToken: 'x'.repeat(20),
-      publicUrl: 'https://hub.example.com', rateLimitPerMinute: 50, allowPrivateWebhooks: true, trustProxy: 'loopback', logLevel: 'warn',
+      publicUrl: 'https://hub.example.com', rateLimitPerMinute: 50, allowPrivateNetwork: true, trustProxy: 'loopback', logLevel: 'warn',
       processingConcurrency: 0, processingBatchSize: 1,
     });
     expect(config.secretKey?.toString('hex')).toBe(key);
@@ -49,6 +61,7 @@ describe('readConfig', () => {
     [{ HUB_PROCESSING_CONCURRENCY: '0' }, /HUB_PROCESSING_CONCURRENCY=0 \(ingest only\) needs DATABASE_URL/],
     [{ HUB_ADMIN_TOKEN: 'short' }, /at least 16 characters/],
     [{ HUB_PUBLIC_URL: 'hub.example.com' }, /HUB_PUBLIC_URL must be an http\(s\) URL/],
+    [{ HUB_ALLOW_PRIVATE_NETWORK: 'yes' }, /HUB_ALLOW_PRIVATE_NETWORK must be 1 or 0/],
     [{ HUB_ALLOW_PRIVATE_WEBHOOKS: 'yes' }, /HUB_ALLOW_PRIVATE_WEBHOOKS must be 1 or 0/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
   ])('%j is refused with a message naming the variable', (environment, message) => {

@@ -21,4 +21,13 @@ describe('RateLimiter', () => {
     expect(limiter.consume('a').allowed).toBe(false);
     expect(limiter.consume('b').allowed).toBe(true);
   });
+
+  it('keeps at most maxKeys windows, letting the oldest go, whatever keys it is sent', () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 60_000, clock: new ManualClock(), maxKeys: 100 });
+    for (let index = 0; index < 10_000; index += 1) limiter.consume(`key-${index}`);
+    expect(limiter.size).toBe(100);
+    // The newest windows are the ones kept: the last key is still counted, the first starts afresh.
+    expect(limiter.consume('key-9999').allowed).toBe(false);
+    expect(limiter.consume('key-0').allowed).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
 /** @module Inbound event rows: the durable log of every authentic delivery and the worker's queue. */
 import { sql } from 'kysely';
 import type { Executor } from '../database.js';
+import { toJsonb } from '../storable.js';
 import type { InboundEvent, InboundEventStatus, InboundEventUpdate, NewInboundEvent } from '../tables/inbound-event.table.js';
 import { pageOffset, type Page, type PageRequest } from './pagination.js';
 
@@ -58,7 +59,7 @@ export async function insertOrRearmDelivery(db: Executor, event: NewInboundEvent
     values (${event.merchant_id}, ${event.id}, ${event.connection_id}, ${event.provider}, ${event.provider_event_id}, ${event.event_type},
             ${event.raw_body}, ${event.headers}::jsonb, ${event.query}::jsonb, ${event.received_at}, 'received', ${event.next_attempt_at}, ${event.updated_at})
     on conflict (merchant_id, connection_id, provider_event_id) do update set
-      status = 'received', reason = null, error = null, attempts = 0, waiting_for = null,
+      status = 'received', reason = null, error = null, attempts = 0, waiting_for = null, unfinished_claims = 0,
       next_attempt_at = excluded.next_attempt_at, received_at = excluded.received_at, updated_at = excluded.updated_at,
       raw_body = excluded.raw_body, headers = excluded.headers, query = excluded.query,
       generation = inbound_event.generation + 1
@@ -89,7 +90,8 @@ export async function listInboundEvents(db: Executor, merchantId: string, filter
   let query = db.selectFrom('inbound_event').where('merchant_id', '=', merchantId);
   if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
   if (filter.connectionId !== undefined) query = query.where('connection_id', '=', filter.connectionId);
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  // An event being worked on is reported as `received` (SPEC §6): the filter finds it under that name.
+  if (filter.status !== undefined) query = query.where('status', 'in', filter.status === 'received' ? ['received', 'processing'] : [filter.status]);
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.perPage).offset(pageOffset(page)).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
@@ -97,15 +99,31 @@ export async function listInboundEvents(db: Executor, merchantId: string, filter
   return { rows, total: Number(count.total) };
 }
 
+/** Claims in a row that ended without a finish (their process died or hung) before an event is quarantined. */
+export const POISON_AFTER_UNFINISHED_CLAIMS = 5;
+
+const POISON_ERROR = `processing this event stopped or hung the process that took it ${POISON_AFTER_UNFINISHED_CLAIMS} times in a row; `
+  + 'it is quarantined and will not be retried; replay it after a fix';
+
 /**
  * Claims up to `limit` events that are due, for `leaseMs`. SKIP LOCKED lets several hub processes
  * claim side by side without ever taking the same row; an expired lease (a crashed worker) is due again.
+ * Each claim is a new generation, so a worker whose lease ran out can no longer finish the event.
+ * An event whose earlier claims never finished is quarantined instead: status `dead`, reason
+ * `poison` (returned with that status; the caller does not process it).
  */
 export async function claimDueEvents(db: Executor, now: Date, limit: number, leaseMs: number): Promise<InboundEvent[]> {
   const leaseEnd = new Date(now.getTime() + leaseMs);
+  const poisoned = sql<boolean>`unfinished_claims >= ${POISON_AFTER_UNFINISHED_CLAIMS}`;
   const result = await sql<InboundEvent>`
-    update inbound_event set status = 'processing', locked_until = ${leaseEnd}, next_attempt_at = ${leaseEnd},
-                             attempts = attempts + 1, updated_at = ${now}
+    update inbound_event set
+           status = case when ${poisoned} then 'dead' else 'processing' end,
+           reason = case when ${poisoned} then 'poison' else reason end,
+           error = case when ${poisoned} then ${POISON_ERROR} else error end,
+           trace = case when ${poisoned} then trace || jsonb_build_array(${`quarantined as poison: ${POISON_ERROR}`}::text) else trace end,
+           locked_until = case when ${poisoned} then null else ${leaseEnd}::timestamptz end,
+           next_attempt_at = ${leaseEnd}, attempts = attempts + 1, updated_at = ${now},
+           unfinished_claims = unfinished_claims + 1, generation = generation + 1
      where (merchant_id, id) in (
        select merchant_id, id from inbound_event
         where status in ('received', 'processing', 'waiting', 'failed') and next_attempt_at <= ${now}
@@ -116,17 +134,46 @@ export async function claimDueEvents(db: Executor, now: Date, limit: number, lea
   return result.rows;
 }
 
+/** A claim held by this process, by the generation it claimed. */
+export interface HeldClaim {
+  merchantId: string;
+  id: string;
+  generation: number;
+}
+
+/** Extends the leases of claims still being worked on (the heartbeat), in one statement. */
+export async function renewClaims(db: Executor, claims: readonly HeldClaim[], leaseEnd: Date): Promise<void> {
+  if (claims.length === 0) return;
+  await sql`
+    update inbound_event set locked_until = ${leaseEnd}, next_attempt_at = ${leaseEnd}
+      from unnest(${claims.map((claim) => claim.merchantId)}::text[], ${claims.map((claim) => claim.id)}::text[],
+                  ${claims.map((claim) => claim.generation)}::int[]) as claim(merchant_id, id, generation)
+     where inbound_event.merchant_id = claim.merchant_id and inbound_event.id = claim.id
+       and inbound_event.generation = claim.generation and inbound_event.status = 'processing'`.execute(db);
+}
+
+/**
+ * The last resort when recording an event's failure failed: one small update with nothing but the
+ * status, a short error and the next attempt, so the event is not left claimed and unexplained.
+ */
+export async function markEventFailed(db: Executor, claim: HeldClaim, error: string, nextAttemptAt: Date, now: Date): Promise<void> {
+  await db.updateTable('inbound_event')
+    .set({ status: 'failed', error: error.slice(0, 2_000), reason: null, next_attempt_at: nextAttemptAt, locked_until: null, unfinished_claims: 0, updated_at: now })
+    .where('merchant_id', '=', claim.merchantId).where('id', '=', claim.id).where('generation', '=', claim.generation)
+    .execute();
+}
+
 /** Re-arms one event for processing now (replay); returns the new generation. */
 export async function rearmEvent(db: Executor, merchantId: string, eventId: string, now: Date): Promise<InboundEvent | undefined> {
   return db.updateTable('inbound_event')
-    .set((eb) => ({ status: 'received', next_attempt_at: now, locked_until: null, updated_at: now, generation: eb('generation', '+', 1) }))
+    .set((eb) => ({ status: 'received', next_attempt_at: now, locked_until: null, updated_at: now, unfinished_claims: 0, generation: eb('generation', '+', 1) }))
     .where('merchant_id', '=', merchantId).where('id', '=', eventId)
     .returningAll().executeTakeFirst();
 }
 
 /** Finishes a claim, unless the event was re-armed meanwhile (then it stays due for another pass). */
 export async function finishEvent(db: Executor, merchantId: string, eventId: string, generation: number, changes: InboundEventUpdate): Promise<boolean> {
-  const result = await db.updateTable('inbound_event').set(changes)
+  const result = await db.updateTable('inbound_event').set({ ...changes, unfinished_claims: 0 })
     .where('merchant_id', '=', merchantId).where('id', '=', eventId).where('generation', '=', generation)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
@@ -149,11 +196,11 @@ export async function finishProcessedEvents(db: Executor, outcomes: readonly Pro
   if (outcomes.length === 0) return;
   await sql`
     update inbound_event
-       set status = 'processed', reason = null, error = null, waiting_for = null, confirmation = null, locked_until = null,
+       set status = 'processed', reason = null, error = null, waiting_for = null, confirmation = null, locked_until = null, unfinished_claims = 0,
            trace = outcome.trace::jsonb, conversion_ids = outcome.conversion_ids::jsonb, processed_at = ${processedAt}, updated_at = ${now}
       from unnest(${outcomes.map((outcome) => outcome.merchantId)}::text[], ${outcomes.map((outcome) => outcome.id)}::text[],
-                  ${outcomes.map((outcome) => outcome.generation)}::int[], ${outcomes.map((outcome) => JSON.stringify(outcome.trace))}::text[],
-                  ${outcomes.map((outcome) => JSON.stringify(outcome.conversionIds))}::text[])
+                  ${outcomes.map((outcome) => outcome.generation)}::int[], ${outcomes.map((outcome) => toJsonb(outcome.trace))}::text[],
+                  ${outcomes.map((outcome) => toJsonb(outcome.conversionIds))}::text[])
            as outcome(merchant_id, id, generation, trace, conversion_ids)
      where inbound_event.merchant_id = outcome.merchant_id and inbound_event.id = outcome.id
        and inbound_event.generation = outcome.generation`.execute(db);
@@ -179,7 +226,7 @@ export async function claimEventNow(db: Executor, merchantId: string, eventId: s
   const leaseEnd = new Date(now.getTime() + leaseMs);
   return db.updateTable('inbound_event')
     .set((eb) => ({
-      status: 'processing', locked_until: leaseEnd, next_attempt_at: leaseEnd, updated_at: now,
+      status: 'processing', locked_until: leaseEnd, next_attempt_at: leaseEnd, updated_at: now, unfinished_claims: 1,
       attempts: eb('attempts', '+', 1), generation: eb('generation', '+', 1),
     }))
     .where('merchant_id', '=', merchantId).where('id', '=', eventId)

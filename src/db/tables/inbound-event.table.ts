@@ -27,6 +27,8 @@ export interface InboundEventTable {
   next_attempt_at: Date;
   locked_until: Date | null;
   generation: ColumnType<number, number | undefined, number>;
+  /** Claims since the event last finished; one that keeps dying with its processor is quarantined as poison. */
+  unfinished_claims: ColumnType<number, number | undefined, number>;
   /** The order or reference a `waiting` event needs; its arrival re-arms the event at once. */
   waiting_for: string | null;
   trace: JsonWithDefault<string[]>;

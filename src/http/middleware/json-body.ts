@@ -1,39 +1,55 @@
 /**
- * @module JSON request bodies: 1 MiB at most (413), `application/json` only (415), malformed JSON
- * is a 400, and so is a body holding the NUL character. Requests without a body pass through with
+ * @module Request bodies of the API and the postback: `application/json` (and, where allowed, a
+ * form), read by the shared bounded reader (1 MiB, refused while streaming), UTF-8 only, JSON at
+ * most 64 levels deep, no text PostgreSQL cannot store. Mounted after authentication and rate
+ * limiting, so nobody gets a body read without a key. Requests without a body pass through with
  * `req.body` undefined.
  */
-import express, { type RequestHandler } from 'express';
-import { HubError } from '../../contract/errors.js';
-import { refuseNulInBody } from './refuse-nul.js';
+import { parse as parseQueryString } from 'node:querystring';
+import type { Request, RequestHandler } from 'express';
+import { HubError, ValidationError } from '../../contract/errors.js';
+import { MAX_JSON_DEPTH, safeParseJson } from '../../lib/safe-parse-json.js';
+import { declaresBody, readRequestBody, utf8Text } from '../request-body.js';
+import { refuseUnstorableTextInBody } from './refuse-unstorable-text.js';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+function parseJsonText(text: string): unknown {
+  const parsed = safeParseJson(text, MAX_JSON_DEPTH);
+  if (!parsed.success) throw new ValidationError(`request body is not valid JSON: ${parsed.error}`, [{ field: 'body', message: parsed.error }]);
+  return parsed.value;
+}
 
-export function hasBody(req: { headers: Record<string, string | string[] | undefined> }): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+function parseFormText(text: string): Record<string, unknown> {
+  // A plain object: querystring's result has no prototype, which zod and the spread operator handle alike.
+  return { ...parseQueryString(text) };
+}
+
+/** Only UTF-8 (or no charset) is accepted: the hub never guesses an encoding. */
+function refuseOtherCharsets(req: Request): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new HubError('unsupported_media_type', `unsupported charset "${charset}"; send UTF-8`);
+  }
 }
 
 export function jsonBody(options: { alsoAcceptForm?: boolean } = {}): RequestHandler {
-  const parseJson = express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true });
-  const parseForm = express.urlencoded({ limit: MAX_BODY_BYTES, extended: false, type: () => true });
-  return (req, res, nextHandler) => {
-    // A parsed body is checked for text PostgreSQL cannot store before any handler sees it.
-    const next = (error?: unknown) => nextHandler(error ?? refuseNulInBody(req.body) ?? undefined);
-    if (!hasBody(req)) {
+  return async (req, _res, next) => {
+    if (!declaresBody(req)) {
       req.body = undefined;
       next();
       return;
     }
-    if (req.is(['application/json', 'application/*+json'])) {
-      parseJson(req, res, next);
-      return;
+    const kind = req.is(['application/json', 'application/*+json']) ? 'json'
+      : options.alsoAcceptForm && req.is('application/x-www-form-urlencoded') ? 'form' : null;
+    if (!kind) {
+      const accepted = options.alsoAcceptForm ? 'application/json or application/x-www-form-urlencoded' : 'application/json';
+      throw new HubError('unsupported_media_type', `Content-Type must be ${accepted}, got ${req.headers['content-type'] ?? 'none'}`);
     }
-    if (options.alsoAcceptForm && req.is('application/x-www-form-urlencoded')) {
-      parseForm(req, res, next);
-      return;
-    }
-    const accepted = options.alsoAcceptForm ? 'application/json or application/x-www-form-urlencoded' : 'application/json';
-    next(new HubError('unsupported_media_type', `Content-Type must be ${accepted}, got ${req.headers['content-type'] ?? 'none'}`));
+    refuseOtherCharsets(req);
+    const text = utf8Text(await readRequestBody(req));
+    const body = kind === 'json' ? parseJsonText(text) : parseFormText(text);
+    const unstorable = refuseUnstorableTextInBody(body);
+    if (unstorable) throw unstorable;
+    req.body = body;
+    next();
   };
 }

@@ -21,7 +21,8 @@ export function presentEvent(event: InboundEvent, options: { withPayload: boolea
     providerEventId: event.provider_event_id,
     type: event.event_type,
     receivedAt: event.received_at.toISOString(),
-    status: event.status,
+    // `processing` is the worker's claim, not a state of the delivery: SPEC §6 reports it as `received`.
+    status: event.status === 'processing' ? 'received' : event.status,
     reason: event.reason,
     error: event.error,
     attempts: event.attempts,

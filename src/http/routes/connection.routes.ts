@@ -14,6 +14,7 @@ import type { Connection, ConnectionUpdate } from '../../db/tables/connection.ta
 import { openCredentials, sealCredentials } from '../../engine/connection-directory.js';
 import type { HubServices } from '../../hub-services.js';
 import { newId, randomBase62 } from '../../lib/ids.js';
+import { checkOutboundUrl } from '../../lib/network-guard.js';
 import { merchantAuth, requireWriteScope } from '../middleware/authenticate.js';
 import { presentConnection } from '../presenters/connection.presenter.js';
 import { sendData, sendList } from '../responses.js';
@@ -48,7 +49,19 @@ function splitOptions(adapter: ProviderAdapter, options: unknown) {
     if (settings.secretOptionNames.includes(name)) secretOptions[name] = value;
     else publicOptions[name] = value;
   }
-  return { publicOptions, secretOptions };
+  const outboundUrls = (settings.outboundUrlOptionNames ?? []).flatMap((name) => {
+    const value = settings.options[name];
+    return typeof value === 'string' ? [{ name, url: value }] : [];
+  });
+  return { publicOptions, secretOptions, outboundUrls };
+}
+
+/** URLs the hub will call with the processor's credentials (an API base): https and public, unless HUB_ALLOW_PRIVATE_NETWORK. */
+async function checkOutboundUrls(outboundUrls: readonly { name: string; url: string }[], allowPrivateNetwork: boolean): Promise<void> {
+  for (const { name, url } of outboundUrls) {
+    const check = await checkOutboundUrl(url, { allowPrivateNetwork, allowPlainHttp: false });
+    if (!check.ok) throw new ValidationError(`options.${name} ${check.message}`, [{ field: `options.${name}`, message: check.message }]);
+  }
 }
 
 function checkSecrets(adapter: ProviderAdapter, secrets: string[] | undefined, creating: boolean): void {
@@ -79,7 +92,8 @@ export function connectionRoutes(services: HubServices): Router {
     const { merchantId } = merchantAuth(res);
     const adapter = adapterFor(body.provider);
     checkSecrets(adapter, body.secrets, true);
-    const { publicOptions, secretOptions } = splitOptions(adapter, body.options);
+    const { publicOptions, secretOptions, outboundUrls } = splitOptions(adapter, body.options);
+    await checkOutboundUrls(outboundUrls, config.allowPrivateNetwork);
     if (!(await findCampaign(db, merchantId, body.campaignId))) throw new NotFoundError('campaign');
     const id = newId('con');
     // Unsigned processors (Gumroad) authenticate with a secret token in the URL the hub hands out.
@@ -124,6 +138,7 @@ export function connectionRoutes(services: HubServices): Router {
       const current = openCredentials(encryptionKey, connection);
       // Options are replaced as a whole: what is not sent again is removed.
       const split = body.options !== undefined ? splitOptions(adapter, body.options) : null;
+      if (split) await checkOutboundUrls(split.outboundUrls, config.allowPrivateNetwork);
       changes.sealed_credentials = sealCredentials(encryptionKey, connection.id, {
         secrets: body.secrets ?? current.secrets,
         secretOptions: split ? split.secretOptions : current.secretOptions,

@@ -14,7 +14,7 @@ import { parseOrThrow, pathParameter } from '../validation.js';
 const listQuery = z.strictObject({
   provider: z.enum(PROVIDER_IDS).optional(),
   connectionId: idField.optional(),
-  status: z.enum(['received', 'processing', 'processed', 'ignored', 'waiting', 'failed', 'dead']).optional(),
+  status: z.enum(['received', 'processed', 'ignored', 'waiting', 'failed', 'dead']).optional(),
   ...pageQueryFields,
 });
 

@@ -2,15 +2,15 @@
  * @module `/api/postback/:campaignId`: the server-to-server postback (SPEC §10). Parameters are
  * snake_case, from the query string and/or a JSON or form body, like every postback template in the field.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { ValidationError } from '../../contract/errors.js';
+import { HubError, NotFoundError, ValidationError } from '../../contract/errors.js';
 import { findConversion } from '../../db/repositories/conversion.repository.js';
 import { createDirectConversion } from '../../engine/create-direct-conversion.js';
 import { VISITOR_ID_PATTERN } from '../../engine/record-click.js';
 import type { HubServices } from '../../hub-services.js';
-import { authenticateApiKey, presentedApiKey, unauthorized } from '../middleware/authenticate.js';
-import { HubError } from '../../contract/errors.js';
+import { hasIdShape } from '../../lib/ids.js';
+import { authenticateApiKey, merchantAuth, presentedApiKey, setMerchantAuth, unauthorized } from '../middleware/authenticate.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { applyRateLimit } from '../middleware/rate-limit.js';
 import { amountField, currencyField, idField } from '../schemas.js';
@@ -45,17 +45,36 @@ function collectParameters(req: Request): Record<string, unknown> {
   return { ...query, ...body };
 }
 
+/**
+ * Who is calling, and how often, before anything of the body is read: a key from the headers or
+ * `?api_key=`; failures are counted per IP alone (so changing the campaign in the path buys no fresh
+ * budget for guessing keys), and only a well-formed campaign id ever becomes part of a limiter key.
+ */
+function postbackGate(services: HubServices): RequestHandler {
+  return async (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'POST') throw new HubError('not_found', `no route for ${req.method} /api/postback/:campaignId`);
+    const ip = req.ip ?? 'unknown';
+    const auth = await authenticateApiKey(services, presentedApiKey(req, { allowQueryParameter: true }));
+    if (!auth || auth.scope !== 'write') {
+      applyRateLimit(res, services.limiters.postback.consume(`ip:${ip}`));
+      if (!auth) throw unauthorized();
+      throw new HubError('insufficient_permissions', 'the postback needs a write key (hub_sk_…)');
+    }
+    const campaignId = pathParameter(req, 'campaignId');
+    if (!hasIdShape(campaignId, 'camp')) throw new NotFoundError('campaign');
+    applyRateLimit(res, services.limiters.postback.consume(`ip:${ip}|${campaignId}`));
+    setMerchantAuth(res, auth);
+    next();
+  };
+}
+
 export function postbackRoutes(services: HubServices): Router {
   const router = Router();
   const { db, clock } = services;
 
-  router.all('/:campaignId', jsonBody({ alsoAcceptForm: true }), async (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'POST') throw new HubError('not_found', `no route for ${req.method} ${req.path}`);
+  router.all('/:campaignId', postbackGate(services), jsonBody({ alsoAcceptForm: true }), async (req, res) => {
     const campaignId = pathParameter(req, 'campaignId');
-    applyRateLimit(res, services.limiters.postback.consume(`${req.ip ?? 'unknown'}|${campaignId}`));
-    const auth = await authenticateApiKey(services, presentedApiKey(req, { allowQueryParameter: true }));
-    if (!auth) throw unauthorized();
-    if (auth.scope !== 'write') throw new HubError('insufficient_permissions', 'the postback needs a write key (hub_sk_…)');
+    const auth = merchantAuth(res);
     const parameters = parseOrThrow(postbackParameters, collectParameters(req), 'postback parameters');
     const now = clock.now();
     const answer = await db.transaction().execute(async (trx) => {

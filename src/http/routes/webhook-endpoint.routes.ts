@@ -8,7 +8,7 @@ import type { WebhookEndpointUpdate } from '../../db/tables/webhook-endpoint.tab
 import { OUTBOUND_EVENT_TYPES } from '../../engine/conversion-events.js';
 import type { HubServices } from '../../hub-services.js';
 import { newId } from '../../lib/ids.js';
-import { checkWebhookUrl } from '../../lib/network-guard.js';
+import { checkOutboundUrl } from '../../lib/network-guard.js';
 import { sealSecret } from '../../lib/secret-box.js';
 import { generateWebhookSecret } from '../../lib/standard-webhooks.js';
 import { merchantAuth, requireWriteScope } from '../middleware/authenticate.js';
@@ -31,7 +31,8 @@ export function webhookEndpointRoutes(services: HubServices): Router {
   const { db, clock, encryptionKey, config } = services;
 
   const checkUrl = async (url: string) => {
-    const check = await checkWebhookUrl(url, config.allowPrivateWebhooks);
+    // Webhook bodies are signed and carry no credential: plain http is allowed to public receivers (SPEC §11).
+    const check = await checkOutboundUrl(url, { allowPrivateNetwork: config.allowPrivateNetwork, allowPlainHttp: true });
     if (!check.ok) throw new ValidationError(`url ${check.message}`, [{ field: 'url', message: check.message }]);
   };
 
