@@ -4,6 +4,12 @@
  * refund history, the OAuth2 token and the error envelope — minimal and lenient, plus the
  * connection options. Field names per gopay-api-documentation and gopay-java-api (`Payment`,
  * `Refund`); see fixtures/README.md "GoPay fixtures".
+ *
+ * Type variants (issue 12 audit): GoPay's documentation writes `target.goid` as a string in requests
+ * and a number in answers (create_recurrent.yml), and both are accepted; `additional_params[].value`
+ * is documented as text, and a number is read as its text. The `recurrence` block (`recurrence_period` a string in requests, a number in
+ * answers, create_recurrent.yml) is read only for its cycle and state, both text. Amounts stay
+ * integers of minor units.
  */
 import { z } from 'zod';
 

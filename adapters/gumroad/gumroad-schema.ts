@@ -5,6 +5,11 @@
  * plus the connection options. A form-encoded ping carries every value as a string ("4900",
  * "true"); a JSON ping keeps native types (4900, true): both are accepted. Keys Gumroad sends only
  * when true (`test`, `is_recurring_charge`) are false when absent (fixtures/README.md, Gumroad doubts 1).
+ *
+ * Type variants (issue 12 audit): that string/native duality is the only one Gumroad has, and every
+ * flag, id and text here already takes both; `variants` and `offer_code` (a subscription sale's
+ * `variants[Tier]`, `offer_code`) are not read and pass. `price` takes both renderings of the same
+ * integer of cents and nothing else ("49.00" fails).
  */
 import { z } from 'zod';
 

@@ -135,22 +135,22 @@ describe('lemonsqueezy adapter: mapping', () => {
     return list[0];
   };
 
-  it('maps a paid order to a purchase under ls_order_<id>, itemised, attributed from meta.custom_data', () => {
+  it('maps a paid order to a purchase under Lemon Squeezy’s own order id, unchanged, itemised, attributed from meta.custom_data', () => {
     expect(onlyRecord('order_created.1')).toEqual({
-      kind: 'purchase', orderId: 'ls_order_5218764', occurredAt: new Date('2026-03-10T14:05:31.000Z'), currency: 'USD',
+      kind: 'purchase', orderId: '5218764', occurredAt: new Date('2026-03-10T14:05:31.000Z'), currency: 'USD',
       amounts: { gross: 5248, tax: 838, shipping: 0, discount: 490 }, amountsPrecedence: 1, conversionType: 'one_time',
       hints: { visitorId: 'vis_In0s305LczYSDCE11Knfta', clickId: 'clk_mTJX68PDiMf86fjEpJPylB', programId: 'camp_0NXTatyJNHYZZPEFH7R0np', source: 'meta.custom_data' },
       subscriptionKey: null, customerKey: 'lemonsqueezy:customer:4391207', references: ['lemonsqueezy:order:5218764'],
       customerEmail: 'maya.fischer@example.com', customerId: '4391207',
       metadata: { lemonsqueezy: { order: '5218764', identifier: '4e171376-bfe3-448b-8fae-23a6f18545ec', orderNumber: '10472' } },
     });
-    expect(onlyRecord('order_created.2')).toMatchObject({ kind: 'purchase', orderId: 'ls_order_5219031', amounts: { gross: 1800, tax: 300 }, conversionType: 'one_time' });
+    expect(onlyRecord('order_created.2')).toMatchObject({ kind: 'purchase', orderId: '5219031', amounts: { gross: 1800, tax: 300 }, conversionType: 'one_time' });
     expect(onlyRecord('order_created.4')).toMatchObject({ currency: 'EUR', amounts: { gross: 4641, tax: 741 } });
   });
 
   it('maps order_refunded to the order’s cumulative refunded amount, whatever its status string says', () => {
     expect(onlyRecord('order_refunded.1')).toEqual({
-      kind: 'refund', order: { orderId: 'ls_order_5218764' }, mode: 'cumulative', key: 'lemonsqueezy:order:5218764',
+      kind: 'refund', order: { orderId: '5218764' }, mode: 'cumulative', key: 'lemonsqueezy:order:5218764',
       amount: 1000, currency: 'USD', status: 'succeeded', occurredAt: new Date('2026-03-12T10:20:07.000Z'),
     });
     expect(onlyRecord('order_refunded.2')).toMatchObject({ mode: 'cumulative', key: 'lemonsqueezy:order:5218764', amount: 5248, occurredAt: new Date('2026-03-15T08:44:50.000Z') });
@@ -161,16 +161,16 @@ describe('lemonsqueezy adapter: mapping', () => {
   });
 
   it('binds a subscription to its first order through the subscription’s own order_id', () => {
-    expect(onlyRecord('subscription_created.1')).toEqual({ kind: 'link', orderId: 'ls_order_5219031', references: ['lemonsqueezy:subscription:1184920'] });
+    expect(onlyRecord('subscription_created.1')).toEqual({ kind: 'link', orderId: '5219031', references: ['lemonsqueezy:subscription:1184920'] });
     const cancelled = lemonSqueezyFixture('subscription_created.1');
     cancelled.meta.event_name = 'subscription_cancelled';
-    expect(recordsOf(mapEvent(cancelled))).toEqual([{ kind: 'link', orderId: 'ls_order_5219031', references: ['lemonsqueezy:subscription:1184920'] }]);
+    expect(recordsOf(mapEvent(cancelled))).toEqual([{ kind: 'link', orderId: '5219031', references: ['lemonsqueezy:subscription:1184920'] }]);
   });
 
-  it('ignores the initial invoice (the order’s money) and maps a renewal invoice to a renewal under ls_invoice_<id>', () => {
+  it('ignores the initial invoice (the order’s money) and maps a renewal invoice to a renewal under its own id, subscription-invoices/<id>', () => {
     expect(map('subscription_payment_success.1')).toMatchObject({ outcome: 'ignore', reason: 'not_new_money', livemode: true, detail: expect.stringContaining('subscription 1184920') });
     expect(onlyRecord('subscription_payment_success.2')).toEqual({
-      kind: 'renewal', orderId: 'ls_invoice_3598240', occurredAt: new Date('2026-04-11T09:30:21.000Z'), currency: 'USD',
+      kind: 'renewal', orderId: 'subscription-invoices/3598240', occurredAt: new Date('2026-04-11T09:30:21.000Z'), currency: 'USD',
       amounts: { gross: 1800, tax: 300, shipping: 0, discount: 0 }, amountsPrecedence: 1, conversionType: 'recurring',
       hints: { visitorId: 'vis_vlY6EfAYC4N7X1i54Gf6Ok', clickId: 'clk_SK6QvjjvsPGMBvMFvAdWUX', programId: 'camp_92nWY51VI9UnMrYNHBihkQ', source: 'meta.custom_data' },
       subscriptionKey: 'lemonsqueezy:subscription:1184920', customerKey: null, references: ['lemonsqueezy:subscription_invoice:3598240'],
@@ -184,13 +184,13 @@ describe('lemonsqueezy adapter: mapping', () => {
     order.data.id = '3598240';
     const [purchase] = recordsOf(mapEvent(order));
     const renewal = onlyRecord('subscription_payment_success.2');
-    expect(purchase).toMatchObject({ orderId: 'ls_order_3598240' });
-    expect(renewal).toMatchObject({ orderId: 'ls_invoice_3598240' });
+    expect(purchase).toMatchObject({ orderId: '3598240' });
+    expect(renewal).toMatchObject({ orderId: 'subscription-invoices/3598240' });
   });
 
   it('maps a renewal’s refund to the renewal, and an initial invoice’s refund to the first order through the subscription', () => {
     expect(onlyRecord('subscription_payment_refunded.1')).toEqual({
-      kind: 'refund', order: { orderId: 'ls_invoice_3598240' }, mode: 'cumulative', key: 'lemonsqueezy:subscription_invoice:3598240',
+      kind: 'refund', order: { orderId: 'subscription-invoices/3598240' }, mode: 'cumulative', key: 'lemonsqueezy:subscription_invoice:3598240',
       amount: 1800, currency: 'USD', status: 'succeeded', occurredAt: new Date('2026-04-13T15:02:39.000Z'),
     });
     const initialRefund = lemonSqueezyFixture('subscription_payment_refunded.1');
@@ -265,6 +265,70 @@ describe('lemonsqueezy adapter: mapping', () => {
     const fractional = lemonSqueezyFixture('order_created.1');
     fractional.data.attributes.total = 52.48;
     expect(() => mapEvent(fractional)).toThrow();
+  });
+});
+
+describe('lemonsqueezy adapter: documented payloads and the variants of their flags', () => {
+  const adapter = createLemonSqueezyAdapter({ io });
+  const mapEvent = (event: LemonSqueezyFixture): MappingResult => {
+    const stored: StoredEvent = { id: 'ev_1', providerEventId: 'key', eventType: event.meta.event_name, rawBody: Buffer.from(JSON.stringify(event)), headers: {}, query: {}, receivedAt: CONTRACT_NOW };
+    return adapter.map(stored, connection(), null);
+  };
+  const recordsOf = (result: MappingResult): CanonicalRecord[] => {
+    if (result.outcome !== 'records') throw new Error(JSON.stringify(result));
+    return result.records;
+  };
+
+  it('records the 2021 documented order, whose refunded flag is the integer 0, as a sale under its own id', () => {
+    expect(recordsOf(mapEvent(lemonSqueezyFixture('order_created.5')))).toEqual([expect.objectContaining({
+      kind: 'purchase', orderId: '1', currency: 'USD', amounts: { gross: 1199, tax: 200, shipping: 0, discount: 0 },
+      customerKey: null, customerEmail: 'darlene@example.com', references: ['lemonsqueezy:order:1'],
+    })]);
+  });
+
+  it('reads a refunded flag of 1 as fully refunded when the order has no refunded_amount yet', () => {
+    const refunded = lemonSqueezyFixture('order_created.5');
+    Object.assign(refunded.data.attributes, { status: 'refunded', refunded: 1, refunded_at: '2021-08-20T10:00:00.000000Z' });
+    expect(recordsOf(mapEvent(refunded)).map((record) => [record.kind, 'amount' in record ? record.amount : null])).toEqual([['purchase', null], ['refund', 1199]]);
+  });
+
+  it('reads test_mode given as 0 or 1 as the flag it is, in the attributes and in meta', () => {
+    const asIntegers = lemonSqueezyFixture('order_created.3');
+    asIntegers.data.attributes.test_mode = 1;
+    expect(mapEvent(asIntegers).livemode).toBe(false);
+    asIntegers.data.attributes.test_mode = 0;
+    expect(mapEvent(asIntegers).livemode).toBe(true);
+    const envelopeOnly = lemonSqueezyFixture('order_created.5');
+    envelopeOnly.meta.test_mode = 1 as unknown as boolean;
+    expect(mapEvent(envelopeOnly).livemode).toBe(false);
+    expect(adapter.verify(signed(envelopeOnly), connection()).outcome).toBe('event');
+  });
+
+  it('still refuses a flag that is no flag, and any amount that is not an integer of minor units', () => {
+    const odd = lemonSqueezyFixture('order_created.5');
+    odd.data.attributes.refunded = 'yes';
+    expect(() => mapEvent(odd)).toThrow();
+    const twoFlag = lemonSqueezyFixture('order_created.5');
+    twoFlag.data.attributes.refunded = 2;
+    expect(() => mapEvent(twoFlag)).toThrow();
+    for (const [field, value] of [['total', '1199'], ['total', 11.99], ['tax', '200'], ['refunded_amount', '100'], ['discount_total', -1]] as const) {
+      const malformed = lemonSqueezyFixture('order_created.5');
+      malformed.data.attributes[field] = value;
+      expect(() => mapEvent(malformed), `${field}: ${JSON.stringify(value)}`).toThrow();
+    }
+    const badEnvelope = lemonSqueezyFixture('order_created.5');
+    badEnvelope.meta.test_mode = 'yes' as unknown as boolean;
+    expect(adapter.verify(signed(badEnvelope), connection())).toMatchObject({ outcome: 'unreadable', error: expect.stringMatching(/meta\.test_mode/) });
+  });
+
+  it('records today’s documented order, binds the documented subscription to it, and finds it from a refund of the initial invoice', () => {
+    expect(recordsOf(mapEvent(lemonSqueezyFixture('order_created.6')))).toEqual([expect.objectContaining({
+      kind: 'purchase', orderId: '1', amounts: { gross: 1199, tax: 200, shipping: 0, discount: 0 }, customerKey: 'lemonsqueezy:customer:1',
+    })]);
+    expect(recordsOf(mapEvent(lemonSqueezyFixture('subscription_created.2')))).toEqual([{ kind: 'link', orderId: '1', references: ['lemonsqueezy:subscription:1'] }]);
+    expect(recordsOf(mapEvent(lemonSqueezyFixture('subscription_payment_refunded.2')))).toEqual([expect.objectContaining({
+      kind: 'refund', order: { reference: 'lemonsqueezy:subscription:1' }, mode: 'cumulative', key: 'lemonsqueezy:subscription_invoice:1', amount: 100, currency: 'USD',
+    })]);
   });
 });
 

@@ -2,15 +2,15 @@
 import type { AttributionHints, CanonicalRecord, IgnoreReason, MappingResult } from '../../src/contract/canonical-records.js';
 import { readAttributionKeys } from '../../src/lib/attribution-keys.js';
 import { normalizeCurrency } from '../../src/lib/currencies.js';
-import type { LemonSqueezyEvent } from './lemonsqueezy-schema.js';
+import { lemonSqueezyFlag, type LemonSqueezyEvent } from './lemonsqueezy-schema.js';
 
 /**
  * Lemon Squeezy marks every object with `test_mode` ("webhooks are live and test mode specific",
  * docs.lemonsqueezy.com/api/webhooks). The resource's own flag wins over the envelope's.
  */
 export function livemodeOf(event: LemonSqueezyEvent): boolean | null {
-  const testMode = event.data.attributes.test_mode;
-  if (typeof testMode === 'boolean') return !testMode;
+  const testMode = lemonSqueezyFlag.safeParse(event.data.attributes.test_mode);
+  if (testMode.success) return !testMode.data;
   return typeof event.meta.test_mode === 'boolean' ? !event.meta.test_mode : null;
 }
 

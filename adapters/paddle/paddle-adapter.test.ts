@@ -188,7 +188,7 @@ describe('paddle adapter: mapping', () => {
       livemode: null,
       records: [{
         kind: 'purchase', orderId: 'txn_01kkc0w94tt29x4kad8y2xe71q', occurredAt: new Date('2026-03-10T14:05:39.512Z'), currency: 'USD',
-        amounts: { gross: 4905, tax: 405, shipping: 0, discount: 500 }, amountsPrecedence: 1, conversionType: 'one_time',
+        amounts: { gross: 4905, tax: 405, shipping: 0, discount: 500 }, amountsPrecedence: 2, conversionType: 'one_time',
         hints: { visitorId: 'vis_HvFEgkEcUme8YsSjU3ObcB', clickId: 'clk_y7EkzuBXCkm5CFSZ2pui3Y', programId: 'camp_x3i8sY8RvYDbhrlnxu1FZM', source: 'transaction custom_data' },
         subscriptionKey: null, customerKey: 'paddle:customer:ctm_01kkc0xtk63d2p3920aw14x31x', references: [],
         customerEmail: null, customerId: 'ctm_01kkc0xtk63d2p3920aw14x31x',
@@ -265,10 +265,36 @@ describe('paddle adapter: mapping', () => {
     expect(() => mapEvent(variant('transaction.completed.1', { 'data.details.totals.total': 4905 }))).toThrow(/expected string/);
   });
 
-  it('ignores transaction.paid (transaction.completed counts the sale) and any transaction that is not completed', () => {
-    expect(map('transaction.paid.1')).toEqual({ outcome: 'ignore', reason: 'not_new_money', detail: expect.stringMatching(/transaction.completed/), livemode: null });
+  it('maps transaction.paid to the same sale as transaction.completed, ranked below it: the completed amounts win', () => {
+    const paid = onlyRecord(map('transaction.paid.1'));
+    const completed = onlyRecord(map('transaction.completed.1'));
+    // Same order id, same customer-side money (computed at billing, before the payment was captured).
+    const sale = { kind: 'purchase', orderId: 'txn_01kkc0w94tt29x4kad8y2xe71q', currency: 'USD', conversionType: 'one_time', amounts: { gross: 4905, tax: 405, shipping: 0, discount: 500 } };
+    expect(paid).toMatchObject({ ...sale, amountsPrecedence: 1, occurredAt: new Date('2026-03-10T14:05:37.118Z') });
+    expect(completed).toMatchObject({ ...sale, amountsPrecedence: 2 });
+    // Only completion adds the invoice number.
+    expect(paid).toMatchObject({ metadata: { paddle: { transaction: 'txn_01kkc0w94tt29x4kad8y2xe71q', origin: 'web' } } });
+    expect(paid).not.toHaveProperty('metadata.paddle.invoiceNumber');
+  });
+
+  it('counts a paid transaction of recurring items that names no subscription yet as a subscription’s first sale', () => {
+    // Paddle's own sample (paddle-node-sdk transaction-paid.mock.ts): monthly prices, subscription_id null.
+    expect(onlyRecord(map('transaction.paid.2'))).toMatchObject({
+      kind: 'purchase', orderId: 'txn_01gxwxqj0rd5m8j1zdhvk05twz', conversionType: 'subscription', subscriptionKey: null,
+      currency: 'GBP', amounts: { gross: 89880, tax: 14980, discount: 0 }, amountsPrecedence: 1,
+    });
+  });
+
+  it('never fails a sale over its items, a hint only: an unreadable list counts as no recurring item', () => {
+    expect(onlyRecord(mapEvent(variant('transaction.paid.2', { 'data.items': 'not a list' })))).toMatchObject({ kind: 'purchase', conversionType: 'one_time', amounts: { gross: 89880 } });
+    expect(onlyRecord(mapEvent(variant('transaction.paid.2', { 'data.items': null })))).toMatchObject({ conversionType: 'one_time' });
+  });
+
+  it('ignores transactions that are not paid, and other transaction events', () => {
     expect(mapEvent(variant('transaction.paid.1', { event_type: 'transaction.updated' }))).toMatchObject({ outcome: 'ignore', reason: 'irrelevant_event' });
     expect(mapEvent(variant('transaction.completed.1', { 'data.status': 'past_due' }))).toMatchObject({ outcome: 'ignore', reason: 'unpaid' });
+    expect(mapEvent(variant('transaction.completed.1', { 'data.status': 'paid' }))).toMatchObject({ outcome: 'ignore', reason: 'unpaid', detail: expect.stringMatching(/not completed/) });
+    expect(mapEvent(variant('transaction.paid.1', { 'data.status': 'billed' }))).toMatchObject({ outcome: 'ignore', reason: 'unpaid', detail: expect.stringMatching(/not paid or completed/) });
   });
 
   it('maps refund adjustments as single refunds of the transaction: only approved ones count', () => {

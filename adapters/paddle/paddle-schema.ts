@@ -4,6 +4,12 @@
  * transaction and the adjustment. Minimal and lenient (unknown fields pass, optional ones are
  * nullish). Amounts are strings holding integers in the currency's lowest denomination
  * (https://developer.paddle.com/api-reference/currencies: "10 USD is "1000" in cents… 100 JPY is "100"").
+ *
+ * Type variants (issue 12 audit): Paddle Billing has rendered every field the adapter reads in one
+ * type since its first version (its SDK samples, fixtures/README.md); what varies is presence —
+ * `transaction.paid` may lack `subscription_id` and `invoice_number`, older payloads lack
+ * `grand_total_tax`, one-time prices have `billing_cycle: null` or none — and all of those are
+ * nullish. Amounts stay integer strings, strictly.
  */
 import { z } from 'zod';
 import { MAX_MINOR_AMOUNT, parseScaledDecimal } from '../../src/lib/money.js';
@@ -39,6 +45,12 @@ export const transactionSchema = z.object({
   invoice_number: z.string().nullish(),
   currency_code: z.string(),
   custom_data: customData,
+  /**
+   * Only whether a price recurs is read (`billing_cycle`, null for one-time prices), as a hint for a
+   * transaction.paid that does not name its subscription yet: a list the adapter cannot read counts
+   * as no recurring item rather than failing the sale.
+   */
+  items: z.array(z.object({ price: z.object({ billing_cycle: z.unknown().optional() }).loose().nullish() }).loose()).nullish().catch(null),
   details: z.object({
     totals: z.object({
       total: minorAmount,

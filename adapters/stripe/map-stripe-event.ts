@@ -15,6 +15,10 @@ const MAPPERS: Readonly<Record<string, (event: StripeEvent) => MappingResult>> =
   'checkout.session.async_payment_failed': mapCheckoutSession,
   'payment_intent.succeeded': mapPaymentIntentSucceeded,
   'invoice.paid': mapInvoicePaid,
+  // The same invoice, sent when a payment attempt succeeds (not for invoices marked paid out of
+  // band). Older guides and many endpoints subscribe to this one instead of invoice.paid: either
+  // alone records the payment, and both together are one conversion (same invoice id, same amounts).
+  'invoice.payment_succeeded': mapInvoicePaid,
   'invoice_payment.paid': mapInvoicePaymentPaid,
   'charge.refunded': mapChargeRefunded,
   'refund.created': mapRefund,

@@ -156,6 +156,46 @@ describe('stripe adapter: mapping', () => {
     expect(map('customer.subscription.deleted.1')).toMatchObject({ outcome: 'ignore', reason: 'irrelevant_event' });
   });
 
+  it('maps invoice.payment_succeeded exactly like invoice.paid: the same invoice, the same sale', () => {
+    const asPaymentSucceeded = loadFixture<{ type: string; id: string }>('stripe', 'invoice.paid.1');
+    Object.assign(asPaymentSucceeded, { type: 'invoice.payment_succeeded', id: 'evt_1UcT4r7HnQ2eLx4KpsInvPay' });
+    const stored: StoredEvent = { id: 'ev', providerEventId: 'evt', eventType: 'x', rawBody: Buffer.from(JSON.stringify(asPaymentSucceeded)), headers: {}, query: {}, receivedAt: CONTRACT_NOW };
+    expect(adapter.map(stored, connection(['x']), null)).toEqual(map('invoice.paid.1'));
+  });
+
+  // One delivery per API version, as Stripe rendered it (fixtures/README.md, "Published payloads").
+  it('maps a 2020-08-27 PaymentIntent with its embedded charges list', () => {
+    expect(onlyRecord('payment_intent.succeeded.4')).toMatchObject({
+      kind: 'purchase', orderId: 'pi_00000000000000', currency: 'USD', amounts: { gross: 1000, tax: 0 }, amountsPrecedence: 1,
+      references: expect.arrayContaining(['stripe:payment_intent:pi_00000000000000']),
+    });
+    expect(map('payment_intent.succeeded.4').livemode).toBe(false);
+  });
+
+  it('maps a 2022-11-15 charge.refunded (no refunds list on the charge) to the charge’s cumulative refund', () => {
+    expect(onlyRecord('charge.refunded.4')).toEqual({
+      kind: 'refund', order: { reference: 'stripe:payment_intent:pi_3P2n9UL1MLd6bigC19xRICS0' }, mode: 'cumulative', key: 'charge:ch_3P2n9UL1MLd6bigC19aOqPGG',
+      amount: 44400, currency: 'USD', status: 'succeeded', occurredAt: new Date(1714697065 * 1000),
+    });
+  });
+
+  it('maps a 2023-08-16 live Payment Link session to the sale of its PaymentIntent', () => {
+    expect(onlyRecord('checkout.session.completed.5')).toMatchObject({
+      kind: 'purchase', orderId: 'pi_3Ogy4nEqqTaiwAGP0TvOuvDh', currency: 'USD', conversionType: 'one_time', amounts: { gross: 500, tax: 0, shipping: 0, discount: 0 },
+      customerEmail: 'buyer.2023@example.com', customerKey: null,
+    });
+    expect(map('checkout.session.completed.5').livemode).toBe(true);
+  });
+
+  it('maps a 2025-03-31.basil invoice.payment_succeeded through parent.subscription_details', () => {
+    expect(onlyRecord('invoice.payment_succeeded.1')).toMatchObject({
+      kind: 'purchase', orderId: 'in_1RMgafCMHTTliF5ilpBkRLZf', conversionType: 'subscription', currency: 'CAD',
+      amounts: { gross: 4999, tax: 0, shipping: 0, discount: 0 }, amountsPrecedence: 3,
+      subscriptionKey: 'stripe:subscription:sub_1RMgafCMHTTliF5imBKfvfyV', customerKey: 'stripe:customer:cus_SGqVI5XZS5sDjA',
+      hints: { source: 'invoice parent.subscription_details.metadata', clickId: expect.stringMatching(/^clk_/) },
+    });
+  });
+
   it('does not count a PaymentIntent without hub metadata (its invoice or session does)', () => {
     const fixture = loadFixture<{ data: { object: { metadata: object } } }>('stripe', 'payment_intent.succeeded.1');
     fixture.data.object.metadata = {};

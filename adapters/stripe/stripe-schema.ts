@@ -2,6 +2,13 @@
 /**
  * @module The parts of Stripe's objects the adapter reads: minimal and lenient (unknown fields
  * pass, optional ones are nullish), covering both the current API shape and the pre-2025-03-31 one.
+ *
+ * Type variants (issue 12 audit): Stripe renders booleans, integers and ids natively in every API
+ * version; what changes between versions is which fields exist (`charges` on a PaymentIntent until
+ * 2022-11-15, `subscription`/`payment_intent` on an invoice until 2025-03-31.basil), and every such
+ * field is nullish here. Deliveries of 2020-08-27, 2022-11-15, 2023-08-16 and 2025-03-31.basil map
+ * unchanged (fixtures/README.md, "Published payloads"), so nothing is loosened; amounts stay
+ * integers of minor units.
  */
 import { z } from 'zod';
 

@@ -213,6 +213,16 @@ describe('woocommerce adapter: mapping', () => {
     expect(() => mapDelivery(fourDinarDecimals)).toThrow(/KWD has 3 decimal places/);
   });
 
+  it('maps the REST API documentation’s orders: 727 created and completed is one purchase, 723 completed without date_paid keeps its refunds', () => {
+    const purchase = { kind: 'purchase', orderId: '727', currency: 'USD', amounts: { gross: 2935, tax: 135, shipping: 1000, discount: 0 }, occurredAt: new Date('2017-03-22T19:28:08.000Z') };
+    expect(recordsOf(map('order.created.4'))).toEqual([expect.objectContaining(purchase)]);
+    expect(recordsOf(map('order.updated.9'))).toEqual([expect.objectContaining(purchase)]);
+    // The docs list 723's refunds as {id, refund, total}: no `reason` (optional, unread), and no
+    // date_paid although completed — the sale time falls back to date_created_gmt.
+    expect(recordsOf(map('order.updated.10'))[0]).toMatchObject({ kind: 'purchase', orderId: '723', amounts: { gross: 3900, tax: 0, shipping: 1000 }, occurredAt: new Date('2017-03-21T19:16:00.000Z'), customerId: '26' });
+    expect(summary(map('order.updated.10'))).toEqual([['purchase', '723'], ['refund', 'single', 'woocommerce:refund:726', 1000], ['refund', 'single', 'woocommerce:refund:724', 900]]);
+  });
+
   it('puts the connection’s orderIdPrefix directly in front of the order id, for sales and refunds alike', () => {
     expect(recordsOf(map('order.updated.4', { storeUrl: 'https://shop.example.com/', orderIdPrefix: 'shopA-' }))).toEqual(expect.arrayContaining([
       expect.objectContaining({ kind: 'purchase', orderId: 'shopA-727' }),

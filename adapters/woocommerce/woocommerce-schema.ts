@@ -4,6 +4,12 @@
  * `WC_Webhook::build_payload` renders it (providers.md §6.3–6.4), minimal and lenient (unknown
  * fields pass, optional ones are nullish). Amounts are decimal strings in the store's currency with
  * the store's decimals; refunds are negative (`"-10.00"`). Dates `*_gmt` are UTC without a zone.
+ *
+ * Type variants (issue 12 audit), all already accepted: the REST API documentation's own order 723
+ * lists its refunds as `{id, refund, total}` (no `reason`), and is `completed` with `date_paid: null`
+ * (an order marked complete without a recorded payment date: the sale time falls back to
+ * `date_created_gmt`); `reason` is therefore optional and unread. `meta_data[].value` is whatever
+ * the store saved (strings, numbers, objects). Money stays exact decimal text.
  */
 import { z } from 'zod';
 

@@ -18,10 +18,12 @@ export interface TestDatabase extends OpenDatabase {
   readonly url: string | null;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `migrated: false` gives an empty database, for tests of the migrations themselves. */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const migrated = options.migrated ?? true;
   if (TEST_BACKEND === 'pglite') {
     const database = await openDatabase({ kind: 'memory' });
-    await migrateToLatest(database.db);
+    if (migrated) await migrateToLatest(database.db);
     return { ...database, url: null };
   }
   const name = `hub_test_${randomBase62(12).toLowerCase()}`;
@@ -29,7 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     // Two files copying the template at the same instant can collide (55006 object_in_use): retry.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await client.query(`create database "${name}" template "${inject('postgresTemplateDatabase')}"`);
+        return await client.query(migrated ? `create database "${name}" template "${inject('postgresTemplateDatabase')}"` : `create database "${name}"`);
       } catch (error) {
         if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50 * attempt));

@@ -21,7 +21,7 @@ import {
 import { conversionsOf, eventOf, ledgerSum } from '../helpers/stripe.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 
-const ORDER = 'ls_order_5218764';
+const ORDER = '5218764';
 
 describe('Lemon Squeezy one-off orders', () => {
   let hub: TestHub;
@@ -43,6 +43,43 @@ describe('Lemon Squeezy one-off orders', () => {
     const event = await eventOf(merchant, eventId);
     expect(event).toMatchObject({ status: 'processed', conversionIds: [conversion?.id] });
     expect(event.trace.join('\n')).toContain(`meta.custom_data click_id=${merchant.clickId} → click ${merchant.clickId} → affiliate ${merchant.affiliateId} in ${merchant.campaignId}`);
+  });
+
+  it('records the order under Lemon Squeezy’s own order id, so the same order posted through the API is a 409 duplicate', async () => {
+    const merchant = await setUpLemonSqueezyMerchant(hub);
+    await deliverLemonSqueezy(hub, merchant, [attributedLemonSqueezyFixture('order_created.1', merchant)]);
+    const [recorded] = await conversionsOf(merchant);
+    expect(recorded).toMatchObject({ source: 'lemonsqueezy', orderId: '5218764' });
+    // A backfill script reporting the order as the merchant sees it in the Lemon Squeezy dashboard.
+    const duplicate = await merchant.api.post('/api/v1/conversions', {
+      campaignId: merchant.campaignId, affiliateId: merchant.affiliateId, amount: '52.48', currency: 'USD', orderId: '5218764',
+    }).expect(409);
+    expect(duplicate.body.error).toMatchObject({ code: 'duplicate', conversionId: recorded?.id });
+    expect(await conversionsOf(merchant)).toEqual([recorded]);
+  });
+
+  it('answers a later Lemon Squeezy delivery of an order first reported through the API without a second conversion', async () => {
+    const merchant = await setUpLemonSqueezyMerchant(hub);
+    const posted = await merchant.api.post('/api/v1/conversions', {
+      campaignId: merchant.campaignId, affiliateId: merchant.affiliateId, amount: '52.48', currency: 'USD', orderId: '5218764',
+    }).expect(201);
+    const [eventId = ''] = await deliverLemonSqueezy(hub, merchant, [attributedLemonSqueezyFixture('order_created.1', merchant)]);
+    expect(await conversionsOf(merchant)).toMatchObject([{ id: posted.body.data.id, source: 'api', orderId: '5218764', amount: 52.48 }]);
+    expect((await eventOf(merchant, eventId)).trace.join(' ')).toContain(`order 5218764 is already recorded as ${posted.body.data.id as string} (from api)`);
+  });
+
+  it('processes deliveries whose flags are 0/1 (refunded, test_mode) and still fails one whose amount is malformed', async () => {
+    const merchant = await setUpLemonSqueezyMerchant(hub);
+    const integerFlags = attributedLemonSqueezyFixture('order_created.1', merchant);
+    Object.assign(integerFlags.data.attributes, { refunded: 0, test_mode: 0 });
+    Object.assign(integerFlags.meta, { test_mode: 0 });
+    const testOrder = setLemonSqueezyField(attributedLemonSqueezyFixture('order_created.3', merchant), 'data.attributes.test_mode', 1);
+    const malformed = setLemonSqueezyField(attributedLemonSqueezyFixture('order_created.4', merchant), 'data.attributes.total', '46.41');
+    const [sale = '', test = '', bad = ''] = await deliverLemonSqueezy(hub, merchant, [integerFlags, testOrder, malformed]);
+    expect(await eventOf(merchant, sale)).toMatchObject({ status: 'processed' });
+    expect(await eventOf(merchant, test)).toMatchObject({ status: 'ignored', reason: 'test_mode' });
+    expect(await eventOf(merchant, bad)).toMatchObject({ status: 'failed', error: expect.stringMatching(/total/) });
+    expect(await conversionsOf(merchant)).toMatchObject([{ orderId: ORDER, amount: 52.48, refundedAmount: 0 }]);
   });
 
   it('attributes through the visitor id alone when the checkout carried no click id', async () => {
@@ -126,7 +163,7 @@ describe('Lemon Squeezy one-off orders', () => {
 
     const test = await setUpLemonSqueezyMerchant(hub, {}, { mode: 'test' });
     await deliverLemonSqueezy(hub, test, [attributedLemonSqueezyFixture('order_created.3', test)]);
-    expect(await conversionsOf(test)).toMatchObject([{ orderId: 'ls_order_5219588', amount: 49 }]);
+    expect(await conversionsOf(test)).toMatchObject([{ orderId: '5219588', amount: 49 }]);
     const [liveOnTest = ''] = await deliverLemonSqueezy(hub, test, [attributedLemonSqueezyFixture('order_created.1', test)]);
     expect(await eventOf(test, liveOnTest)).toMatchObject({ status: 'ignored', reason: 'test_mode' });
   });
@@ -160,9 +197,9 @@ describe('Lemon Squeezy one-off orders', () => {
     await deliverLemonSqueezy(hub, merchant, [yen, dinar, yenRefund]);
     const conversions = await conversionsOf(merchant);
     // ¥4,990 with ¥454 tax → net ¥4,536 → 20 % = ¥907.2 → ¥907; after ¥1,000 back: 907 × 3990 / 4990 = 725.2 → ¥725.
-    expect(conversions.find((row) => row.currency === 'JPY')).toMatchObject({ orderId: 'ls_order_5230001', amount: 4990, netAmount: 4536, refundedAmount: 1000, commission: 725 });
+    expect(conversions.find((row) => row.currency === 'JPY')).toMatchObject({ orderId: '5230001', amount: 4990, netAmount: 4536, refundedAmount: 1000, commission: 725 });
     // 12.345 KD, no tax → 20 % = 2.469 KD.
-    expect(conversions.find((row) => row.currency === 'KWD')).toMatchObject({ orderId: 'ls_order_5230002', amount: 12.345, commission: 2.469 });
+    expect(conversions.find((row) => row.currency === 'KWD')).toMatchObject({ orderId: '5230002', amount: 12.345, commission: 2.469 });
   });
 
   it('refuses a wrong secret, a tampered body and a missing signature with 400, storing nothing', async () => {

@@ -18,8 +18,8 @@ import {
 import { conversionsOf, eventOf } from '../helpers/stripe.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 
-const FIRST_ORDER = 'ls_order_5219031';
-const RENEWAL = 'ls_invoice_3598240';
+const FIRST_ORDER = '5219031';
+const RENEWAL = 'subscription-invoices/3598240';
 const SUBSCRIPTION = 'lemonsqueezy:subscription:1184920';
 
 function permutations<T>(items: T[]): T[][] {
@@ -95,7 +95,20 @@ describe('Lemon Squeezy subscriptions', () => {
     expect(await eventOf(merchant, renewalEvent)).toMatchObject({ status: 'waiting' });
     await deliverLemonSqueezy(hub, merchant, [subscription!]);
     expect(await eventOf(merchant, renewalEvent)).toMatchObject({ status: 'processed' });
-    expect((await conversionsOf(merchant)).map((row) => [row.orderId, row.affiliateId]).sort()).toEqual([[RENEWAL, merchant.affiliateId], [FIRST_ORDER, merchant.affiliateId]]);
+    expect((await conversionsOf(merchant)).map((row) => [row.orderId, row.affiliateId]).sort()).toEqual([[FIRST_ORDER, merchant.affiliateId], [RENEWAL, merchant.affiliateId]]);
+  });
+
+  it('keeps a renewal apart from a one-time order that has the same number: each under Lemon Squeezy’s own id', async () => {
+    // Orders and subscription invoices are numbered by separate counters (lemonsqueezy-references.ts):
+    // a store can own order 3598240 and, later, subscription invoice 3598240.
+    const merchant = await setUpLemonSqueezyMerchant(hub, { recurring: 'lifetime' });
+    const sameNumber = setLemonSqueezyField(attributedLemonSqueezyFixture('order_created.1', merchant), 'data.id', '3598240');
+    const ids = await deliverLemonSqueezy(hub, merchant, [...firstPayment(merchant), sameNumber, bareRenewal()]);
+    const conversions = await conversionsOf(merchant);
+    expect(conversions.map((row) => [row.orderId, row.conversionType, row.amount]).sort()).toEqual([
+      ['3598240', 'one_time', 52.48], [FIRST_ORDER, 'one_time', 18], [RENEWAL, 'recurring', 18],
+    ]);
+    expect(await eventOf(merchant, ids.at(-1)!)).toMatchObject({ status: 'processed', conversionIds: [conversions.find((row) => row.orderId === RENEWAL)?.id] });
   });
 
   it('reverses a refunded renewal, also when the refund arrives before the renewal', async () => {

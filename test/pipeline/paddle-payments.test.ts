@@ -83,13 +83,52 @@ describe('Paddle one-off sales', () => {
     expect(conversions[0]).toMatchObject({ orderId: ORDER, commission: 9 });
   });
 
-  it('counts the sale once when transaction.paid comes before transaction.completed', async () => {
+  it('records a sale from transaction.paid alone, for endpoints subscribed only to it', async () => {
     const merchant = await setUpPaddleMerchant(hub);
-    const [paid = ''] = await deliverPaddle(hub, merchant, [attributedPaddleFixture('transaction.paid.1', merchant), attributedPaddleFixture('transaction.completed.1', merchant)]);
-    expect(await eventOf(merchant, paid)).toMatchObject({ status: 'ignored', reason: 'not_new_money' });
-    const conversions = await conversionsOf(merchant);
-    expect(conversions).toHaveLength(1);
-    expect(ledgerSum(conversions[0]!)).toBe(9);
+    const [paid = ''] = await deliverPaddle(hub, merchant, [attributedPaddleFixture('transaction.paid.1', merchant), paddleFixture('adjustment.updated.1')]);
+    const [conversion] = await conversionsOf(merchant);
+    expect(conversion).toMatchObject({ orderId: ORDER, conversionType: 'one_time', amount: 49.05, taxAmount: 4.05, refundedAmount: 10 });
+    // 9.00 × (49.05 − 10.00) / 49.05 = 7.165… → 7.17.
+    expect(conversion).toMatchObject({ commission: 7.17 });
+    expect(await eventOf(merchant, paid)).toMatchObject({ status: 'processed', conversionIds: [conversion?.id] });
+  });
+
+  it('counts the sale once whichever of transaction.paid and transaction.completed comes first, a refund once', async () => {
+    for (const order of [['transaction.paid.1', 'transaction.completed.1'], ['transaction.completed.1', 'transaction.paid.1']]) {
+      const merchant = await setUpPaddleMerchant(hub);
+      const [first = '', second = ''] = await deliverPaddle(hub, merchant, [...order.map((name) => attributedPaddleFixture(name, merchant)), paddleFixture('adjustment.updated.1')]);
+      const conversions = await conversionsOf(merchant);
+      expect(conversions, order.join(' → ')).toHaveLength(1);
+      expect(conversions[0]).toMatchObject({ amount: 49.05, taxAmount: 4.05, refundedAmount: 10, commission: 7.17 });
+      expect(ledgerSum(conversions[0]!)).toBe(7.17);
+      // Both events are processed; one recorded the sale, the other found it recorded.
+      const traces = await Promise.all([first, second].map(async (id) => {
+        const event = await eventOf(merchant, id);
+        expect(event).toMatchObject({ status: 'processed', conversionIds: [conversions[0]?.id] });
+        return event.trace.join(' ');
+      }));
+      expect(traces.filter((trace) => trace.includes(`→ conversion ${conversions[0]?.id}`))).toHaveLength(1);
+    }
+  });
+
+  it('lets the completed transaction’s itemisation win over the paid one’s, whichever arrives first', async () => {
+    // Paddle's customer-side totals are fixed at billing, so the two normally agree; should the paid
+    // snapshot itemise the same gross differently, completion is Paddle's final account.
+    const paidSplit = (merchant: Parameters<typeof attributedPaddleFixture>[1]) => {
+      const paid = attributedPaddleFixture('transaction.paid.1', merchant);
+      setPaddleField(paid, 'data.details.totals.tax', '0');
+      setPaddleField(paid, 'data.details.totals.grand_total_tax', '0');
+      return paid;
+    };
+    for (const paidFirst of [true, false]) {
+      const merchant = await setUpPaddleMerchant(hub);
+      const completed = attributedPaddleFixture('transaction.completed.1', merchant);
+      await deliverPaddle(hub, merchant, paidFirst ? [paidSplit(merchant), completed] : [completed, paidSplit(merchant)]);
+      const [conversion] = await conversionsOf(merchant);
+      // Completed: 49.05 with 4.05 tax → 9.00, whichever came first.
+      expect(conversion, paidFirst ? 'paid first' : 'completed first').toMatchObject({ amount: 49.05, taxAmount: 4.05, netAmount: 45, commission: 9 });
+      expect(ledgerSum(conversion!)).toBe(9);
+    }
   });
 
   it('counts a refund only once it is approved, never a rejected one, and reduces commission pro rata', async () => {
@@ -195,7 +234,7 @@ describe('Paddle one-off sales', () => {
   it('ignores what is not a sale, and unattributed sales, each with its reason', async () => {
     const merchant = await setUpPaddleMerchant(hub);
     const events: [PaddleFixture, string, string][] = [
-      [paddleFixture('transaction.paid.1'), 'not_new_money', 'transaction.paid precedes transaction.completed'],
+      [variant('transaction.paid.1', { 'data.status': 'billed' }, 'billed'), 'unpaid', 'is billed, not paid or completed'],
       [paddleFixture('subscription.canceled.1'), 'irrelevant_event', 'subscription.canceled does not affect conversions'],
       [variant('adjustment.created.3', { 'data.action': 'chargeback_warning' }, 'warning'), 'irrelevant_event', 'early warning'],
       [variant('adjustment.created.3', { 'data.action': 'credit' }, 'credit'), 'irrelevant_event', 'Paddle balance'],

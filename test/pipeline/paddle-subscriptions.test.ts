@@ -45,6 +45,39 @@ describe('Paddle subscriptions', () => {
     expect(await conversionsOf(merchant)).toMatchObject([{ orderId: FIRST, conversionType: 'subscription', currency: 'EUR', amount: 34.51, taxAmount: 5.51, commission: 5.8 }]);
   });
 
+  /** The transaction as `transaction.paid` announced it: paid, before completion adds the invoice number (and, for a first payment, the subscription). */
+  const asPaid = (event: PaddleFixture, suffix: string, options: { subscriptionKnown: boolean }): PaddleFixture => {
+    const paid = withPaddleEventId(event, suffix);
+    setPaddleField(paid, 'event_type', 'transaction.paid');
+    setPaddleField(paid, 'data.status', 'paid');
+    setPaddleField(paid, 'data.invoice_number', null);
+    if (!options.subscriptionKnown) setPaddleField(paid, 'data.subscription_id', null);
+    return paid;
+  };
+
+  it('records a subscription from transaction.paid events alone, the renewal attributed through the first sale', async () => {
+    // An endpoint subscribed only to transaction.paid: the first payment does not name its subscription yet.
+    const merchant = await setUpPaddleMerchant(hub, { recurring: 'lifetime' });
+    const [, renewalEvent = ''] = await deliverPaddle(hub, merchant, [
+      asPaid(first(merchant), 'firstpaid', { subscriptionKnown: false }), asPaid(renewal(merchant, { attributed: false }), 'renewpaid', { subscriptionKnown: true }),
+    ]);
+    const conversions = await conversionsOf(merchant);
+    expect(conversions.map((row) => [row.orderId, row.conversionType, row.amount, row.commission, row.affiliateId]).sort()).toEqual([
+      [FIRST, 'subscription', 34.51, 5.8, merchant.affiliateId], [RENEWAL, 'recurring', 34.51, 5.8, merchant.affiliateId],
+    ]);
+    // Found through the customer the first sale bound (its subscription was never named to the hub).
+    const firstConversion = conversions.find((row) => row.orderId === FIRST);
+    expect((await eventOf(merchant, renewalEvent)).trace.join(' ')).toContain(`→ first conversion ${firstConversion?.id} (order ${FIRST})`);
+  });
+
+  it('binds the subscription when the completed first payment follows its transaction.paid, so a bare renewal finds it', async () => {
+    const merchant = await setUpPaddleMerchant(hub, { recurring: 'lifetime' });
+    await deliverPaddle(hub, merchant, [asPaid(first(merchant), 'firstpaid', { subscriptionKnown: false }), first(merchant)]);
+    const [renewalEvent = ''] = await deliverPaddle(hub, merchant, [renewal(merchant, { attributed: false })]);
+    expect((await eventOf(merchant, renewalEvent)).trace.join(' ')).toContain(`${SUBSCRIPTION_KEY} → first conversion`);
+    expect((await conversionsOf(merchant)).find((row) => row.orderId === FIRST)?.adjustments.map((line) => line.type)).toEqual(['commission']);
+  });
+
   it('ignores renewals when the campaign pays no recurring commission', async () => {
     const merchant = await setUpPaddleMerchant(hub);
     const [, renewalEvent = ''] = await deliverPaddle(hub, merchant, [first(merchant), renewal(merchant, { attributed: true })]);

@@ -54,6 +54,35 @@ describe('Stripe subscriptions', () => {
     }
   });
 
+  /** The same invoice event as Stripe sends it to endpoints subscribed to invoice.payment_succeeded. */
+  const asPaymentSucceeded = (event: StripeFixture): StripeFixture => ({ ...event, id: `${event.id}ps`, type: 'invoice.payment_succeeded' });
+
+  it('records subscription payments from invoice.payment_succeeded alone, first payment and renewal, and a refund once', async () => {
+    const merchant = await setUpStripeMerchant(hub, { recurring: 'lifetime' });
+    const ids = await deliverStripe(hub, merchant, [
+      asPaymentSucceeded(attributedStripeFixture('invoice.paid.1', merchant)), asPaymentSucceeded(renewal(merchant, { attributed: false })),
+      stripeFixture('invoice_payment.paid.2'), stripeFixture('charge.refunded.3'),
+    ]);
+    const conversions = await conversionsOf(merchant);
+    expect(conversions.map((row) => [row.orderId, row.conversionType, row.amount, row.refundedAmount, row.commission]).sort()).toEqual([
+      [FIRST_INVOICE, 'subscription', 21.8, 0, 4], [RENEWAL_INVOICE, 'recurring', 21.8, 21.8, 0],
+    ]);
+    expect(await eventOf(merchant, ids[1]!)).toMatchObject({ status: 'processed' });
+  });
+
+  it('counts a payment seen as both invoice.paid and invoice.payment_succeeded once, in either order', async () => {
+    for (const paidFirst of [true, false]) {
+      const merchant = await setUpStripeMerchant(hub, { recurring: 'lifetime' });
+      const paid = attributedStripeFixture('invoice.paid.1', merchant);
+      const succeeded = asPaymentSucceeded(attributedStripeFixture('invoice.paid.1', merchant));
+      await deliverStripe(hub, merchant, paidFirst ? [paid, succeeded] : [succeeded, paid]);
+      const conversions = await conversionsOf(merchant);
+      expect(conversions, paidFirst ? 'invoice.paid first' : 'invoice.payment_succeeded first').toHaveLength(1);
+      expect(conversions[0]).toMatchObject({ orderId: FIRST_INVOICE, amount: 21.8, taxAmount: 1.8, commission: 4 });
+      expect(conversions[0]?.adjustments.map((line) => line.type)).toEqual(['commission']);
+    }
+  });
+
   it('ignores renewals when the campaign pays no recurring commission', async () => {
     const merchant = await setUpStripeMerchant(hub);
     const [, , , renewalEvent = ''] = await deliverStripe(hub, merchant, [...firstPayment(merchant), renewal(merchant, { attributed: true })]);

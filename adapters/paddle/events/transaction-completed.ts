@@ -1,11 +1,26 @@
 /**
- * @module `transaction.completed`: the one event that records a Paddle sale. The transaction id is
- * the order id; `custom_data` carries the attribution (Paddle copies it from the checkout's
- * transaction to the subscription and from there to every later transaction,
+ * @module `transaction.completed` and `transaction.paid`: a Paddle sale. The transaction id is the
+ * order id; `custom_data` carries the attribution (Paddle copies it from the checkout's transaction
+ * to the subscription and from there to every later transaction,
  * https://developer.paddle.com/build/transactions/custom-data/).
  *
- * `transaction.paid` comes earlier for the same transaction, before Paddle has finished processing
- * it, and is ignored (see map-paddle-event.ts), so a sale is counted once.
+ * Paddle announces one paid transaction twice: `transaction.paid` when "payment has been captured
+ * successfully, but Paddle hasn't yet fully processed the transaction internally", then
+ * `transaction.completed` once it has (https://developer.paddle.com/webhooks/transactions/transaction-paid/).
+ * Merchants subscribe to either, or both, so either records the sale and the second finds it
+ * recorded under the same transaction id: one conversion whichever arrives, in any order.
+ *
+ * Which amounts win. What completion adds is payout-side: "Adding information about fees, earnings,
+ * and totals for payouts", a `subscription_id` for recurring items and an `invoice_number`
+ * (changelog 2023 "transaction.paid event status"). The customer-side totals the hub reads
+ * (`grand_total`/`total`, `tax`, `discount`) are computed at billing, before the payment, and the
+ * captured payment is `grand_total` — so the gross is the same in both events. Should Paddle still
+ * itemise it differently, the completed transaction is the one Paddle calls final: it carries the
+ * higher precedence, so the engine re-itemises a sale first recorded from `transaction.paid`
+ * (apply-sale.ts `reitemise`, same gross only) and never lets a late `transaction.paid` undo a
+ * completed one. A paid transaction of recurring items may not name its subscription yet: it is a
+ * subscription's first sale all the same (its items say so), and the completed event binds the
+ * subscription to it when it comes (the engine binds references of an order already recorded).
  */
 import type { MappingResult, SaleAmounts, SaleRecord } from '../../../src/contract/canonical-records.js';
 import { readAttributionKeys } from '../../../src/lib/attribution-keys.js';
@@ -13,8 +28,10 @@ import { scaleRounded } from '../../../src/lib/money.js';
 import { transactionSchema, type PaddleEvent, type PaddleTransaction } from '../paddle-schema.js';
 import { ignore, occurredAt, paddleCurrency, paddleKey, readData, records } from '../paddle-mapping.js';
 
-/** Paddle reports a sale through this one event only, so there is nothing to rank it against. */
-export const TRANSACTION_PRECEDENCE = 1;
+/** A completed transaction: Paddle's final account of the sale. */
+export const TRANSACTION_PRECEDENCE = 2;
+/** A paid transaction Paddle has not finished processing: recorded, but out-ranked by its completion. */
+export const TRANSACTION_PAID_PRECEDENCE = 1;
 
 const HINT_SOURCE = 'transaction custom_data';
 
@@ -37,7 +54,7 @@ function saleKindOf(transaction: PaddleTransaction): SaleKind | 'payment_method_
   switch (transaction.origin) {
     case 'web':
     case 'api':
-      return { kind: 'purchase', conversionType: transaction.subscription_id ? 'subscription' : 'one_time' };
+      return { kind: 'purchase', conversionType: transaction.subscription_id || hasRecurringItems(transaction) ? 'subscription' : 'one_time' };
     case 'subscription_recurring':
     case 'subscription_charge':
     case 'subscription_update':
@@ -47,6 +64,11 @@ function saleKindOf(transaction: PaddleTransaction): SaleKind | 'payment_method_
     default:
       return null;
   }
+}
+
+/** Items priced with a `billing_cycle` start a subscription, named or not yet named by the transaction. */
+function hasRecurringItems(transaction: PaddleTransaction): boolean {
+  return (transaction.items ?? []).some((item) => item.price?.billing_cycle !== null && item.price?.billing_cycle !== undefined);
 }
 
 /**
@@ -73,10 +95,17 @@ function paddleIds(transaction: PaddleTransaction): Record<string, unknown> {
   return { paddle: Object.fromEntries(Object.entries(ids).filter(([, value]) => typeof value === 'string')) };
 }
 
-export function mapTransactionCompleted(event: PaddleEvent): MappingResult {
+/** The statuses each event may report a sale in: a `transaction.paid` snapshot says `paid`. */
+const SALE_STATUSES: Readonly<Record<string, readonly string[]>> = {
+  'transaction.completed': ['completed'],
+  'transaction.paid': ['paid', 'completed'],
+};
+
+export function mapTransactionSale(event: PaddleEvent): MappingResult {
   const transaction = readData(transactionSchema, event);
-  if (transaction.status !== 'completed') {
-    return ignore('unpaid', `transaction ${transaction.id} is ${transaction.status}, not completed`);
+  const accepted = SALE_STATUSES[event.event_type] ?? ['completed'];
+  if (!accepted.includes(transaction.status)) {
+    return ignore('unpaid', `transaction ${transaction.id} is ${transaction.status}, not ${accepted.join(' or ')}`);
   }
   const saleKind = saleKindOf(transaction);
   if (saleKind === null) return ignore('irrelevant_event', `transaction ${transaction.id} has an origin the hub does not count (${transaction.origin})`);
@@ -103,7 +132,7 @@ export function mapTransactionCompleted(event: PaddleEvent): MappingResult {
     occurredAt: occurredAt(event),
     currency,
     amounts,
-    amountsPrecedence: TRANSACTION_PRECEDENCE,
+    amountsPrecedence: transaction.status === 'completed' ? TRANSACTION_PRECEDENCE : TRANSACTION_PAID_PRECEDENCE,
     conversionType: saleKind.conversionType,
     hints: { ...readAttributionKeys(transaction.custom_data), source: HINT_SOURCE },
     subscriptionKey,

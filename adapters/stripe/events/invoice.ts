@@ -1,8 +1,14 @@
 /**
- * @module `invoice.paid`: a subscription's first payment (`subscription_create`), its renewals
- * (`subscription_cycle`, …), or a one-off invoice. The invoice id is the order id. Subscription
- * metadata comes from `parent.subscription_details.metadata` (API ≥ 2025-03-31) or the top-level
- * `subscription_details.metadata` (before).
+ * @module `invoice.paid` and `invoice.payment_succeeded`: a subscription's first payment
+ * (`subscription_create`), its renewals (`subscription_cycle`, …), or a one-off invoice. The invoice
+ * id is the order id. Subscription metadata comes from `parent.subscription_details.metadata`
+ * (API ≥ 2025-03-31) or the top-level `subscription_details.metadata` (before).
+ *
+ * Both events carry the same Invoice object ("invoice.paid: Occurs whenever an invoice payment
+ * attempt succeeds or an invoice is marked as paid out-of-band"; "invoice.payment_succeeded: Occurs
+ * whenever an invoice payment attempt succeeds", providers.md §1.2), so they map alike, with the same
+ * precedence: whichever arrives first records the sale under the invoice id, the other finds it
+ * recorded and changes nothing.
  */
 import type { MappingResult } from '../../../src/contract/canonical-records.js';
 import { invoiceSchema, type StripeEvent } from '../stripe-schema.js';

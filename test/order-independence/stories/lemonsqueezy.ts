@@ -38,7 +38,7 @@ const stories: LemonSqueezyStory[] = [
       plain('license_key_created.1'),
     ],
     // Gross 52.48, VAT 8.38 → net 44.10 → C0 8.82. Refunded 10.00 → round(8.82 × 42.48 / 52.48) = 7.14.
-    expected: { ls_order_5218764: { conversionType: 'one_time', amount: 52.48, taxAmount: 8.38, refundedAmount: 10, commission: 7.14, status: 'pending' } },
+    expected: { '5218764': { conversionType: 'one_time', amount: 52.48, taxAmount: 8.38, refundedAmount: 10, commission: 7.14, status: 'pending' } },
   },
   {
     name: 'a one-off order refunded in two steps (cumulative totals 10.00 then 52.48)',
@@ -49,7 +49,7 @@ const stories: LemonSqueezyStory[] = [
       plain('order_refunded.2'),
     ],
     // The larger cumulative total wins: all of 52.48 → 0, reversed.
-    expected: { ls_order_5218764: { conversionType: 'one_time', amount: 52.48, refundedAmount: 52.48, commission: 0, status: 'reversed' } },
+    expected: { '5218764': { conversionType: 'one_time', amount: 52.48, refundedAmount: 52.48, commission: 0, status: 'reversed' } },
   },
   {
     name: 'a subscription: order, subscription, initial invoice, a renewal, and the renewal refunded',
@@ -63,8 +63,8 @@ const stories: LemonSqueezyStory[] = [
     ],
     // First order 18.00 with 3.00 VAT → 3.00 (the initial invoice adds nothing); the renewal, fully refunded → 0, reversed.
     expected: {
-      ls_order_5219031: { conversionType: 'one_time', amount: 18, commission: 3, refundedAmount: 0, status: 'pending' },
-      ls_invoice_3598240: { conversionType: 'recurring', amount: 18, commission: 0, refundedAmount: 18, status: 'reversed' },
+      '5219031': { conversionType: 'one_time', amount: 18, commission: 3, refundedAmount: 0, status: 'pending' },
+      'subscription-invoices/3598240': { conversionType: 'recurring', amount: 18, commission: 0, refundedAmount: 18, status: 'reversed' },
     },
   },
 ];

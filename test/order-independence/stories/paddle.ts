@@ -1,7 +1,8 @@
 /**
  * Paddle Billing order lives: a one-off transaction seen as paid then completed (and replayed under a
- * new notification_id), refunds that count once approved (one rejected), a chargeback — reversed, or
- * not; a subscription's first payment and a renewal refunded in full; a JPY sale refunded in full.
+ * new notification_id) or as paid alone, refunds that count once approved (one rejected), a
+ * chargeback — reversed, or not; a subscription's first payment and a renewal refunded in full, also
+ * each seen as transaction.paid and transaction.completed; a JPY sale refunded in full.
  * Besides the conversions, every run checks that each distinct event was stored once, whatever the
  * re-deliveries and replays.
  */
@@ -41,6 +42,19 @@ function renewalRefund(status: 'pending_approval' | 'approved') {
 }
 
 const P1 = 'txn_01kkc0w94tt29x4kad8y2xe71q';
+
+/**
+ * A subscription transaction as its `transaction.paid` announced it: paid, not yet processed, so
+ * without the subscription id and invoice number completion adds (the rest as completed).
+ */
+function paidTransaction(name: string, merchant: PaddleMerchant, suffix: string, options: { subscriptionKnown: boolean }) {
+  const event = withPaddleEventId(attributedPaddleFixture(name, merchant), suffix);
+  setPaddleField(event, 'event_type', 'transaction.paid');
+  setPaddleField(event, 'data.status', 'paid');
+  setPaddleField(event, 'data.invoice_number', null);
+  if (!options.subscriptionKnown) setPaddleField(event, 'data.subscription_id', null);
+  return { name: `${name} as transaction.paid`, event };
+}
 
 const stories: PaddleStory[] = [
   {
@@ -88,6 +102,40 @@ const stories: PaddleStory[] = [
     // 34.51 EUR with 5.51 VAT → 5.80 each; the renewal, fully refunded → 0, reversed.
     expected: {
       txn_01kgj60as33833tfadgf99b31q: { conversionType: 'subscription', amount: 34.51, commission: 5.8, refundedAmount: 0, status: 'pending' },
+      txn_01kjt993v71k318vs7j5aqxx02: { conversionType: 'recurring', amount: 34.51, commission: 0, refundedAmount: 34.51, status: 'reversed' },
+    },
+  },
+  {
+    name: 'a one-off sale seen only as transaction.paid (an endpoint subscribed to it alone): refunds, a chargeback and its reversal',
+    campaign: {},
+    deliveries: (merchant) => [
+      attributed('transaction.paid.1', merchant),
+      plain('adjustment.created.1'),
+      plain('adjustment.updated.1'),
+      plain('adjustment.created.2'),
+      plain('adjustment.updated.2'),
+      plain('adjustment.updated.3'),
+      plain('adjustment.created.3'),
+      plain('adjustment.created.4'),
+    ],
+    // The same money as the completed story: C0 9.00, 30.00 refunded, chargeback reversed → 3.50.
+    expected: { [P1]: { conversionType: 'one_time', amount: 49.05, taxAmount: 4.05, refundedAmount: 30, commission: 3.5, status: 'pending' } },
+  },
+  {
+    name: 'a subscription seen as transaction.paid (before its subscription id) and transaction.completed, a renewal seen both ways and refunded',
+    campaign: { recurring: 'lifetime' },
+    deliveries: (merchant) => [
+      paidTransaction('transaction.completed.2', merchant, 'firstpaid', { subscriptionKnown: false }),
+      attributed('transaction.completed.2', merchant),
+      paidTransaction('transaction.completed.3', merchant, 'renewpaid', { subscriptionKnown: true }),
+      attributed('transaction.completed.3', merchant),
+      renewalRefund('pending_approval'),
+      renewalRefund('approved'),
+    ],
+    // Whichever event of each transaction is processed first, one conversion each: the first
+    // payment is a subscription's (its items recur) with 5.80; the renewal, fully refunded → 0.
+    expected: {
+      txn_01kgj60as33833tfadgf99b31q: { conversionType: 'subscription', amount: 34.51, taxAmount: 5.51, commission: 5.8, refundedAmount: 0, status: 'pending' },
       txn_01kjt993v71k318vs7j5aqxx02: { conversionType: 'recurring', amount: 34.51, commission: 0, refundedAmount: 34.51, status: 'reversed' },
     },
   },

@@ -1,9 +1,10 @@
 /**
  * Stripe order lives: a one-off payment seen as a Checkout Session and a PaymentIntent, refunded in
  * parts or in full (refunds by id, the charge's cumulative total), disputed — lost, or lost then won;
- * a subscription's first invoice seen three ways, a renewal, and the renewal refunded.
+ * a subscription's first invoice seen three ways, a renewal, and the renewal refunded; the same with
+ * invoice.payment_succeeded beside or instead of invoice.paid.
  */
-import { attributedStripeFixture, sendStripeEvent, setUpStripeMerchant, stripeFixture, type StripeFixture, type StripeMerchant } from '../../helpers/stripe.js';
+import { attributedStripeFixture, sendStripeEvent, setUpStripeMerchant, stripeFixture, withStripeAttribution, type StripeFixture, type StripeMerchant } from '../../helpers/stripe.js';
 import type { TestHub } from '../../helpers/test-hub.js';
 import type { ExpectedConversion, OrderStory, ProcessorStories } from '../harness.js';
 
@@ -19,6 +20,12 @@ const attributed = (name: string, merchant: StripeMerchant) => ({ name, event: a
 const plain = (name: string) => ({ name, event: stripeFixture(name) });
 
 const A = 'pi_3UaQ2m7HnQ2eLx4K5NJRWjM5';
+
+/** The invoice event as Stripe sends it to endpoints subscribed to invoice.payment_succeeded. */
+const paymentSucceeded = (name: string, merchant: StripeMerchant | null) => {
+  const event = merchant ? attributedStripeFixture(name, merchant) : withStripeAttribution(stripeFixture(name), { clickId: null, visitorId: null, programId: null });
+  return { name: `${name} as invoice.payment_succeeded`, event: { ...event, id: `${event.id}ps`, type: 'invoice.payment_succeeded' } };
+};
 
 const stories: StripeStory[] = [
   {
@@ -85,6 +92,24 @@ const stories: StripeStory[] = [
     // First invoice 21.80 with 1.80 tax → 4.00; the renewal, fully refunded → 0, reversed.
     expected: {
       in_1UcT4p7HnQ2eLx4KfhClnQuH: { conversionType: 'subscription', amount: 21.8, commission: 4, refundedAmount: 0, status: 'pending' },
+      in_1UjW8d7HnQ2eLx4KteoaJA1C: { conversionType: 'recurring', amount: 21.8, commission: 0, refundedAmount: 21.8, status: 'reversed' },
+    },
+  },
+  {
+    name: 'a subscription: first invoice seen as invoice.paid and invoice.payment_succeeded, a renewal seen only as invoice.payment_succeeded, refunded',
+    campaign: { recurring: 'lifetime' },
+    deliveries: (merchant) => [
+      attributed('invoice.paid.1', merchant),
+      paymentSucceeded('invoice.paid.1', merchant),
+      plain('invoice_payment.paid.1'),
+      paymentSucceeded('invoice.paid.2', null),
+      plain('invoice_payment.paid.2'),
+      plain('charge.refunded.3'),
+    ],
+    // The same money as the story above: 4.00 on the first invoice; the renewal, attributed through
+    // the subscription and fully refunded → 0, reversed.
+    expected: {
+      in_1UcT4p7HnQ2eLx4KfhClnQuH: { conversionType: 'subscription', amount: 21.8, taxAmount: 1.8, commission: 4, refundedAmount: 0, status: 'pending' },
       in_1UjW8d7HnQ2eLx4KteoaJA1C: { conversionType: 'recurring', amount: 21.8, commission: 0, refundedAmount: 21.8, status: 'reversed' },
     },
   },
