@@ -20,8 +20,14 @@ export interface Config {
   readonly dataDir: string;
   /** Admin bearer token; null disables `/admin/v1` (or, on the embedded database, means "generate one"). */
   readonly adminToken: string | null;
+  /** HUB_METRICS_TOKEN: bearer token `/metrics` requires; null leaves `/metrics` open (behind a private network). */
+  readonly metricsToken: string | null;
   /** 32-byte master key for AES-256-GCM secrets and keyed PII hashes; null means "generate one" (embedded only). */
   readonly secretKey: Buffer | null;
+  /** HUB_SECRET_KEY_PREVIOUS: retired master keys, comma-separated; they open what they sealed, and seal nothing. */
+  readonly previousSecretKeys: readonly Buffer[];
+  /** HUB_RAW_PAYLOAD_RETENTION_DAYS: raw deliveries of settled events are dropped this long after they arrived. */
+  readonly rawPayloadRetentionDays: number;
   readonly rateLimitPerMinute: number;
   /** Processing units (a batch of plain purchases, or one other event) in flight per hub process; null = 4 on PostgreSQL, 1 on the embedded database. */
   readonly processingConcurrency: number | null;
@@ -56,6 +62,8 @@ export function readConfig(environment: Environment): Config {
   }
   const adminToken = nonEmpty(environment.HUB_ADMIN_TOKEN);
   if (adminToken !== null && adminToken.length < 16) throw new ConfigError('HUB_ADMIN_TOKEN must be at least 16 characters');
+  const metricsToken = nonEmpty(environment.HUB_METRICS_TOKEN);
+  if (metricsToken !== null && metricsToken.length < 16) throw new ConfigError('HUB_METRICS_TOKEN must be at least 16 characters');
   return Object.freeze({
     port,
     host: nonEmpty(environment.HOST) ?? '0.0.0.0',
@@ -64,7 +72,10 @@ export function readConfig(environment: Environment): Config {
     database: Object.freeze(database),
     dataDir,
     adminToken,
+    metricsToken,
     secretKey,
+    previousSecretKeys: Object.freeze(readPreviousSecretKeys(environment.HUB_SECRET_KEY_PREVIOUS)),
+    rawPayloadRetentionDays: readInteger(environment, 'HUB_RAW_PAYLOAD_RETENTION_DAYS', 30, 1, 3_650),
     rateLimitPerMinute: readInteger(environment, 'HUB_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
     processingConcurrency,
     processingBatchSize: readInteger(environment, 'HUB_PROCESSING_BATCH_SIZE', 32, 1, 500),
@@ -103,6 +114,16 @@ function readSecretKey(value: string | undefined): Buffer | null {
   const key = parseSecretKey(text);
   if (!key) throw new ConfigError('HUB_SECRET_KEY must be 32 bytes, as 64 hex characters or base64');
   return key;
+}
+
+function readPreviousSecretKeys(value: string | undefined): Buffer[] {
+  const text = nonEmpty(value);
+  if (text === null) return [];
+  return text.split(',').map((part, index) => {
+    const key = parseSecretKey(part.trim());
+    if (!key) throw new ConfigError(`HUB_SECRET_KEY_PREVIOUS entry ${index + 1} must be 32 bytes, as 64 hex characters or base64`);
+    return key;
+  });
 }
 
 function readInteger(environment: Environment, name: string, fallback: number, min: number, max: number): number {

@@ -7,7 +7,8 @@ import type { Config } from './config.js';
 import type { AdapterIo } from './contract/provider-adapter.js';
 import type { Database } from './db/database.js';
 import { ConnectionDirectory } from './engine/connection-directory.js';
-import { ApprovalSweeper } from './engine/approval-sweep.js';
+import { Sweeper } from './engine/sweeper.js';
+import type { HubKeys } from './engine/hub-keys.js';
 import { DeliveryWriter, type DeliveryWriterOptions } from './engine/delivery-writer.js';
 import { EventProcessor, type EventProcessorOptions } from './engine/event-processor.js';
 import { WebhookRelay } from './engine/webhook-relay.js';
@@ -16,19 +17,20 @@ import { countQueuedEvents } from './db/repositories/inbound-event.repository.js
 import { createHubMetrics, type HubMetrics } from './http/metrics.js';
 import type { Clock } from './lib/clock.js';
 import { createGuardedFetch } from './lib/guarded-fetch.js';
-import { deriveKey } from './lib/hashing.js';
-import type { Logger } from './lib/logger.js';
+import type { HubLogger } from './lib/logger.js';
+import type { SealingKeys } from './lib/secret-box.js';
 import { RateLimiter } from './lib/rate-limiter.js';
 
 export interface HubServices extends PipelineDependencies {
   readonly config: Config;
   readonly db: Kysely<Database>;
   readonly clock: Clock;
-  readonly logger: Logger;
-  /** HMAC key for personal data (emails, customer ids, IPs), derived from the master secret. */
-  readonly piiKey: Buffer;
-  /** AES-256-GCM key for provider secrets at rest, derived from the master secret. */
-  readonly encryptionKey: Buffer;
+  /** The logger, with the pino instance the HTTP layer's request lines go through. */
+  readonly logger: HubLogger;
+  /** Every key of the hub (hub-keys.ts). */
+  readonly keys: HubKeys;
+  /** AES-256-GCM keys of provider secrets at rest (`keys.secrets`). */
+  readonly encryptionKey: SealingKeys;
   /** Bearer token of `/admin/v1`; null = the admin API is disabled. */
   readonly adminToken: string | null;
   readonly metrics: HubMetrics;
@@ -40,8 +42,8 @@ export interface HubServices extends PipelineDependencies {
   readonly processor: EventProcessor;
   /** Delivers outbound webhooks from the outbox. */
   readonly relay: WebhookRelay;
-  /** Approves pending conversions whose hold period has ended. */
-  readonly sweeper: ApprovalSweeper;
+  /** Periodic upkeep: approvals after the hold period, raw payload retention, re-sealing under a new master key. */
+  readonly sweeper: Sweeper;
 }
 
 const MINUTE = 60_000;
@@ -50,8 +52,8 @@ export function createHubServices(input: {
   config: Config;
   db: Kysely<Database>;
   clock: Clock;
-  logger: Logger;
-  secretKey: Buffer;
+  logger: HubLogger;
+  keys: HubKeys;
   adminToken: string | null;
   adapters: AdapterRegistry;
   io: AdapterIo;
@@ -61,15 +63,17 @@ export function createHubServices(input: {
   relayOptions?: { attemptTimeoutMs?: number; pollIntervalMs?: number; random?: () => number };
 }): HubServices {
   const { config, clock, db } = input;
-  const encryptionKey = deriveKey(input.secretKey, 'provider-secrets');
+  const { keys } = input;
+  const encryptionKey = keys.secrets;
   const metrics = createHubMetrics();
   const pipeline: PipelineDependencies = {
     db,
     clock,
     logger: input.logger,
-    piiKey: deriveKey(input.secretKey, 'pii-hash'),
+    piiKey: keys.piiKey,
+    payloadKeys: keys.payloads,
     adapters: input.adapters,
-    connections: new ConnectionDirectory({ db, encryptionKey }),
+    connections: new ConnectionDirectory({ db, encryptionKey, clock }),
     deliveries: new DeliveryWriter(db, input.writerOptions),
     io: input.io,
     metrics,
@@ -77,7 +81,9 @@ export function createHubServices(input: {
   metrics.setQueueDepthReader(() => countQueuedEvents(db));
   return Object.freeze({
     ...pipeline,
+    logger: input.logger,
     config,
+    keys,
     encryptionKey,
     adminToken: input.adminToken,
     limiters: Object.freeze({
@@ -92,6 +98,6 @@ export function createHubServices(input: {
       fetch: createGuardedFetch({ allowPrivateNetwork: config.allowPrivateNetwork, allowPlainHttp: true }),
       ...input.relayOptions,
     }),
-    sweeper: new ApprovalSweeper({ db, clock, onError: (error) => input.logger.warn('approval sweep failed', { error: error instanceof Error ? error : String(error) }) }),
+    sweeper: new Sweeper({ db, clock, logger: input.logger, keys, rawPayloadRetentionDays: config.rawPayloadRetentionDays }),
   });
 }

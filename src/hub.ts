@@ -11,11 +11,12 @@ import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type OpenDatabase } from './db/open-database.js';
 import { createAdapters } from '../adapters/index.js';
 import { createApp } from './http/create-app.js';
+import { loadHubKeys, type HubKeys } from './engine/hub-keys.js';
 import { createHubServer } from './http/create-server.js';
 import { createHubServices, type HubServices } from './hub-services.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createGuardedFetch } from './lib/guarded-fetch.js';
-import type { Logger } from './lib/logger.js';
+import type { HubLogger } from './lib/logger.js';
 
 export interface RunningHub {
   readonly services: HubServices;
@@ -29,11 +30,13 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-export async function startHub(requested: Config, options: { logger: Logger; clock?: Clock }): Promise<RunningHub> {
+export async function startHub(requested: Config, options: { logger: HubLogger; clock?: Clock }): Promise<RunningHub> {
   const secrets = resolveSecrets(requested);
   const database = await openDatabase(requested.database);
+  let keys: HubKeys;
   try {
     await migrateToLatest(database.db);
+    keys = await loadHubKeys(database.db, [secrets.secretKey, ...requested.previousSecretKeys]);
   } catch (error) {
     await database.close();
     throw error;
@@ -56,7 +59,7 @@ export async function startHub(requested: Config, options: { logger: Logger; clo
     db: database.db,
     clock,
     logger: options.logger,
-    secretKey: secrets.secretKey,
+    keys,
     adminToken: secrets.adminToken,
     adapters: createAdapters({ io }),
     io,
@@ -112,5 +115,8 @@ export function bannerLines(hub: RunningHub, config: Config): string[] {
   } else {
     lines.push('admin API: enabled at /admin/v1');
   }
+  lines.push(config.metricsToken === null
+    ? 'metrics: /metrics is open to anyone who can reach this port (set HUB_METRICS_TOKEN to require a bearer token)'
+    : 'metrics: /metrics requires HUB_METRICS_TOKEN as a bearer token');
   return lines;
 }

@@ -53,6 +53,7 @@ describe(`start-up on ${TEST_BACKEND}`, () => {
     try {
       const banner = bannerLines(hub, config).join('\n');
       expect(banner).toContain('conversion-hub is listening on https://hub.example.com');
+      expect(banner).toContain('metrics: /metrics is open to anyone who can reach this port (set HUB_METRICS_TOKEN to require a bearer token)');
       if (TEST_BACKEND === 'pglite') {
         expect(banner).toContain(`database: embedded PostgreSQL (PGlite) in ${environment.HUB_DATA_DIR}/pgdata`);
         expect(banner).toMatch(/survives a crash of this process, but not a crash of the operating system/);

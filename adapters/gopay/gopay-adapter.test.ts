@@ -3,7 +3,7 @@ import type { MappingResult, SaleRecord } from '../../src/contract/canonical-rec
 import { SignatureVerificationError, ValidationError } from '../../src/contract/errors.js';
 import type { StoredEvent } from '../../src/contract/provider-adapter.js';
 import type { ConnectionContext, WebhookDelivery } from '../../src/contract/webhook-delivery.js';
-import { startGoPayApiDouble, type GoPayApiDouble } from '../../src/doubles/gopay-api-double.js';
+import { startGoPayApiDouble, type GoPayApiDouble, type GoPayPayment, type GoPayRefund } from '../../src/doubles/gopay-api-double.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { CONTRACT_NOW, runAdapterContract } from '../../test/contract/run-adapter-contract.js';
 import { listFixtures } from '../../test/helpers/fixtures.js';
@@ -164,10 +164,46 @@ describe('gopay adapter: mapping the payment state', () => {
   });
 });
 
+describe('gopay adapter: GoPay’s documented payments (create_recurrent.yml, recurrence_ondemand.yml) and refund history', () => {
+  const confirmed = async (payment: GoPayPayment, refunds: GoPayRefund[] = []) => {
+    double.setPayment(payment, refunds);
+    return adapter.confirm(stored(notificationOf(payment.id)), connection({ apiBase: double.apiBase }), io);
+  };
+  const mapped = async (payment: GoPayPayment, refunds: GoPayRefund[] = []) =>
+    adapter.map(stored(notificationOf(payment.id)), connection(), await confirmed(payment, refunds));
+
+  it('ignores the documented recurring payment and its on-demand child while they are CREATED', async () => {
+    expect(await mapped(gopayPayment('payment.CREATED.2'))).toMatchObject({ outcome: 'ignore', reason: 'unpaid' });
+    expect(await mapped(gopayPayment('payment.CREATED.3'))).toMatchObject({ outcome: 'ignore', reason: 'unpaid' });
+  });
+
+  it('maps the documented recurrence once paid: the parent binds the recurrence (recurrence block read), the child renews it', async () => {
+    const parent: GoPayPayment = { ...gopayPayment('payment.CREATED.2'), state: 'PAID' };
+    expect(await mapped(parent)).toMatchObject({ outcome: 'records', records: [{
+      kind: 'purchase', conversionType: 'subscription', orderId: '3000006542', currency: 'CZK', amounts: { gross: 1000, tax: 0 },
+      subscriptionKey: 'gopay:recurrence:3000006542', customerEmail: ' test@test.cz',
+    }] });
+    const child: GoPayPayment = { ...gopayPayment('payment.CREATED.3'), state: 'PAID' };
+    expect(await mapped(child)).toMatchObject({ outcome: 'records', records: [{ kind: 'renewal', orderId: '3000006621', subscriptionKey: 'gopay:recurrence:3000006542', amounts: { gross: 1000 } }] });
+  });
+
+  it('reads the refund-history model: only SUCCESS refunds count', async () => {
+    const partlyRefunded: GoPayPayment = { ...gopayPayment('payment.CREATED.2'), state: 'PARTIALLY_REFUNDED' };
+    const result = await mapped(partlyRefunded, gopayRefunds('refunds.3'));
+    expect(result).toMatchObject({ outcome: 'records', records: [{ kind: 'purchase' }, { kind: 'refund', mode: 'cumulative', amount: 300, currency: 'CZK' }] });
+  });
+
+  it('refuses an amount that is not an integer of minor units, as GoPay never sends one', async () => {
+    for (const amount of ['1000', 10.5]) {
+      await expect(confirmed({ ...gopayPayment('payment.CREATED.2'), state: 'PAID', amount } as unknown as GoPayPayment)).rejects.toThrow();
+    }
+  });
+});
+
 describe('gopay adapter: options', () => {
   it('takes goid as a number or numeric string, client credentials (the secret write-only) and an API base with /api', () => {
     expect(adapter.parseOptions({ goid: 8123456789, clientId: 'id', clientSecret: 'secret', apiBase: 'https://gw.sandbox.gopay.com/api/' })).toEqual({
-      options: { goid: '8123456789', clientId: 'id', clientSecret: 'secret', apiBase: 'https://gw.sandbox.gopay.com/api' }, secretOptionNames: ['clientSecret'],
+      options: { goid: '8123456789', clientId: 'id', clientSecret: 'secret', apiBase: 'https://gw.sandbox.gopay.com/api' }, secretOptionNames: ['clientSecret'], outboundUrlOptionNames: ['apiBase'],
     });
     expect(adapter.parseOptions({ goid: '8123456789', clientId: 'id', clientSecret: 'secret' }).options).toEqual({ goid: '8123456789', clientId: 'id', clientSecret: 'secret' });
   });

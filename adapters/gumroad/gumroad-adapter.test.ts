@@ -196,6 +196,24 @@ describe('gumroad adapter: mapping without the Sales API', () => {
     expect(map(formDelivery(ended))).toMatchObject({ outcome: 'ignore', reason: 'irrelevant_event' });
   });
 
+  it('maps a membership sale with variants and an offer code, and its renewal, in USD cents; variants and the code change nothing', () => {
+    expect(only(map(formDelivery(gumroadFixture('sale.6'))))).toMatchObject({
+      kind: 'purchase', conversionType: 'subscription', orderId: 'u4Yd0VqQm8n3Rz6cLw1pXA==', currency: 'USD', amounts: { gross: 2400, tax: 0, shipping: 0, discount: 0 },
+      subscriptionKey: 'gumroad:subscription:hV3kQ9s_Xe2LpT7mNc0aYw==', hints: { clickId: 'clk_GumroadStudioClick0000', source: 'url_params' },
+    });
+    expect(only(map(formDelivery(gumroadFixture('sale.7'))))).toMatchObject({
+      kind: 'renewal', conversionType: 'recurring', orderId: 'Zr2Wm5Pb0cKx8Ne4Jq7ThA==', amounts: { gross: 2400 }, subscriptionKey: 'gumroad:subscription:hV3kQ9s_Xe2LpT7mNc0aYw==',
+    });
+    expect(map(jsonDelivery(gumroadJsonFixture('sale.2')))).toEqual(map(formDelivery(gumroadFixture('sale.6'))));
+  });
+
+  it('still refuses a price that is not a whole number of cents, in either rendering', () => {
+    for (const price of ['24.00', '2400.5', '-2400', 'twenty']) {
+      expect(() => map(formDelivery(withGumroadFields(gumroadFixture('sale.6'), { price }))), price).toThrow();
+    }
+    expect(() => map(jsonDelivery({ ...gumroadJsonFixture('sale.2'), price: 24.5 }))).toThrow();
+  });
+
   it('reads the JSON variant of a ping exactly like its form', () => {
     expect(map(jsonDelivery(gumroadJsonFixture('sale.1')))).toEqual(map(formDelivery(gumroadFixture('sale.1'))));
     expect(map(jsonDelivery(gumroadJsonFixture('refund.1')))).toMatchObject({ outcome: 'wait' });
@@ -293,7 +311,7 @@ describe('gumroad adapter: options and confirm', () => {
     adapter.confirm(stored(formDelivery(ping)), connection([TOKEN], options, mode), io);
 
   it('takes an access token (secret) and an http(s) API base, and refuses anything else', () => {
-    expect(adapter.parseOptions({ accessToken: 'tok', apiBase: 'http://127.0.0.1:9/' })).toEqual({ options: { accessToken: 'tok', apiBase: 'http://127.0.0.1:9' }, secretOptionNames: ['accessToken'] });
+    expect(adapter.parseOptions({ accessToken: 'tok', apiBase: 'http://127.0.0.1:9/' })).toEqual({ options: { accessToken: 'tok', apiBase: 'http://127.0.0.1:9' }, secretOptionNames: ['accessToken'], outboundUrlOptionNames: ['apiBase'] });
     expect(adapter.parseOptions({}).options).toEqual({});
     expect(() => adapter.parseOptions({ apiBase: 'ftp://example.com' })).toThrow(ValidationError);
     expect(() => adapter.parseOptions({ sellerSecret: 'x' })).toThrow(/options.sellerSecret: unknown option/);

@@ -6,7 +6,8 @@ import { createLogger } from '../lib/logger.js';
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
-  const logger = createLogger(config.logLevel === 'silent' ? 'silent' : config.logLevel, (line) => process.stderr.write(line + '\n'));
+  // JSON lines on stderr (createLogger's default), so stdout keeps only the banner.
+  const logger = createLogger({ level: config.logLevel });
   // The last line of defence, not the design: every promise in the hub is handled where it is made.
   // Should one slip through, its work is lost but the state is not (the database holds it), so the
   // hub logs it as the bug it is and keeps serving rather than stopping every delivery with it.

@@ -8,6 +8,7 @@ import type { ConnectionTable } from './tables/connection.table.js';
 import type { ConversionAdjustmentTable } from './tables/conversion-adjustment.table.js';
 import type { ConversionTable } from './tables/conversion.table.js';
 import type { EnrollmentTable } from './tables/enrollment.table.js';
+import type { HubSecretTable } from './tables/hub-secret.table.js';
 import type { InboundEventTable } from './tables/inbound-event.table.js';
 import type { LinkTable } from './tables/link.table.js';
 import type { MerchantTable } from './tables/merchant.table.js';
@@ -34,6 +35,7 @@ export interface Database {
   webhook_endpoint: WebhookEndpointTable;
   outbound_event: OutboundEventTable;
   webhook_delivery: WebhookDeliveryTable;
+  hub_secret: HubSecretTable;
 }
 
 /** What repository functions take first: the database or an open transaction. */

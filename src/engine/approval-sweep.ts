@@ -1,7 +1,8 @@
 /**
  * @module The hold period (SPEC §4, §9): pending conversions become approved once the campaign's
  * `holdDays` have passed since the sale, unless they were reversed or rejected meanwhile. One UPDATE
- * per batch, so several hub processes sweeping at once approve each conversion once.
+ * per batch, so several hub processes sweeping at once approve each conversion once. Run by the
+ * sweeper (sweeper.ts).
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
@@ -25,43 +26,4 @@ export async function approveHeldConversions(db: Kysely<Database>, now: Date, li
     for (const conversion of approved.rows) await emitConversionEvent(trx, 'conversion.updated', conversion, now);
     return approved.rows.length;
   });
-}
-
-/** Runs the sweep every `intervalMs` in the background (each hub process; the UPDATE keeps it exactly-once). */
-export class ApprovalSweeper {
-  readonly #db: Kysely<Database>;
-  readonly #clock: { now(): Date };
-  readonly #intervalMs: number;
-  readonly #onError: (error: unknown) => void;
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<unknown> = Promise.resolve();
-
-  constructor(options: { db: Kysely<Database>; clock: { now(): Date }; intervalMs?: number; onError: (error: unknown) => void }) {
-    this.#db = options.db;
-    this.#clock = options.clock;
-    this.#intervalMs = options.intervalMs ?? 60_000;
-    this.#onError = options.onError;
-  }
-
-  /** One sweep now; returns how many conversions it approved. */
-  async runOnce(): Promise<number> {
-    let total = 0;
-    for (let approved = await approveHeldConversions(this.#db, this.#clock.now()); approved > 0; approved = await approveHeldConversions(this.#db, this.#clock.now())) {
-      total += approved;
-    }
-    return total;
-  }
-
-  start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      this.#running = this.runOnce().catch(this.#onError);
-    }, this.#intervalMs);
-  }
-
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running;
-  }
 }

@@ -52,6 +52,8 @@ export class EventProcessor {
   /** A wake that came while the worker was busy: its next wait is skipped. */
   #signalled = false;
   readonly #inFlight = new Set<Promise<void>>();
+  /** Claims on their way to the database: what they take is not in flight yet, but soon will be. */
+  readonly #claiming = new Set<Promise<unknown>>();
   readonly #claims = new Map<string, Claim>();
   #heartbeat: NodeJS.Timeout | null = null;
 
@@ -88,12 +90,13 @@ export class EventProcessor {
     this.#notify();
   }
 
-  /** Processes until nothing is due and nothing is in flight (tests, tools). */
+  /** Processes until nothing is due and nothing is in flight (tests, tools), the background loop's claims included. */
   async drain(): Promise<void> {
     for (;;) {
       const claimed = await this.#fill();
-      if (claimed === 0 && this.#inFlight.size === 0) return;
+      if (claimed === 0 && this.#inFlight.size === 0 && this.#claiming.size === 0) return;
       if (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
+      else await Promise.all(this.#claiming);
     }
   }
 
@@ -110,8 +113,19 @@ export class EventProcessor {
     const free = this.#options.concurrency - this.#inFlight.size;
     if (free <= 0) return 0;
     const batching = this.#options.batchSize > 1;
-    const claimed = await claimDueEvents(this.#deps.db, this.#deps.clock.now(), batching ? this.#options.batchSize : free, this.#options.leaseMs);
-    if (claimed.length === 0) return 0;
+    const claiming = claimDueEvents(this.#deps.db, this.#deps.clock.now(), batching ? this.#options.batchSize : free, this.#options.leaseMs);
+    this.#claiming.add(claiming);
+    try {
+      const claimed = await claiming;
+      this.#startClaimed(claimed, batching);
+      return claimed.length;
+    } finally {
+      // Only now: the events are in flight, so a drain never sees them neither claiming nor in flight.
+      this.#claiming.delete(claiming);
+    }
+  }
+
+  #startClaimed(claimed: readonly InboundEvent[], batching: boolean): void {
     const events = claimed.filter((event) => event.status !== 'dead');
     for (const poisoned of claimed.filter((event) => event.status === 'dead')) {
       this.#deps.logger.warn('event quarantined as poison', { eventId: poisoned.id, provider: poisoned.provider, claims: poisoned.unfinished_claims });
@@ -127,7 +141,6 @@ export class EventProcessor {
         processOne(event);
       }), (event) => !handedOn.has(claimKey(event)));
     }
-    return claimed.length;
   }
 
   /**

@@ -12,6 +12,7 @@ import type { NewInboundEvent } from '../db/tables/inbound-event.table.js';
 import { newId } from '../lib/ids.js';
 import { nextAttemptDelayMs } from './backoff.js';
 import type { ResolvedConnection } from './connection-directory.js';
+import { sealPayload } from './stored-payload.js';
 import type { PipelineDependencies } from './pipeline.js';
 
 export type IngestResult = { kind: 'ping' } | { kind: 'stored'; eventId: string; duplicate: boolean };
@@ -56,15 +57,19 @@ export async function ingestDelivery(deps: PipelineDependencies, target: Deliver
 
   const receivedAt = delivery.receivedAt;
   const unreadable = verified.outcome === 'unreadable';
-  const row: NewInboundEvent = {
+  const identity = {
     merchant_id: connection.context.merchantId,
-    id: newId('ev'),
     connection_id: connection.context.id,
-    provider: adapter.id,
     // Made storable here too, so twins of one group compare as the database will (delivery-writer.ts).
     provider_event_id: storableText(verified.providerEventId),
+  };
+  const row: NewInboundEvent = {
+    ...identity,
+    id: newId('ev'),
+    provider: adapter.id,
     event_type: storableText(verified.eventType),
-    raw_body: delivery.rawBody,
+    // Processors put buyers' names, emails and addresses in their bodies: sealed before they are stored.
+    ...sealPayload(deps.payloadKeys, identity, delivery.rawBody),
     headers: toJsonb(without(delivery.headers, UNSTORED_HEADERS)),
     query: toJsonb(without(delivery.query, UNSTORED_QUERY)),
     received_at: receivedAt,

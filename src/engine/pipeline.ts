@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import type { HubMetrics } from '../http/metrics.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import type { SealingKeys } from '../lib/secret-box.js';
 import type { ConnectionDirectory } from './connection-directory.js';
 import type { DeliveryWriter } from './delivery-writer.js';
 
@@ -17,6 +18,8 @@ export interface PipelineDependencies {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly piiKey: Buffer;
+  /** Seal and open raw deliveries at rest. */
+  readonly payloadKeys: SealingKeys;
   readonly adapters: AdapterRegistry;
   readonly connections: ConnectionDirectory;
   /** Stores verified deliveries, grouping the ones that arrive together into one commit. */

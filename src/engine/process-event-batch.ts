@@ -20,6 +20,7 @@ import { enqueueOutboundEvents } from '../db/repositories/outbound.repository.js
 import type { ConversionAdjustment } from '../db/tables/conversion-adjustment.table.js';
 import type { InboundEvent } from '../db/tables/inbound-event.table.js';
 import { lockOrders } from './apply-context.js';
+import { logEventOutcome } from './event-log.js';
 import { clickAttributionTrace, recordedTrace, saleDraft, saleHeadline, saleReferences } from './apply-sale.js';
 import type { ResolvedConnection } from './connection-directory.js';
 import { conversionEventRow } from './conversion-events.js';
@@ -82,7 +83,7 @@ async function asCandidate(deps: PipelineDependencies, event: InboundEvent): Pro
   if (!connection) return null;
   let mapping;
   try {
-    mapping = mapStoredEvent(adapter, toStoredEvent(event), connection.context, null);
+    mapping = mapStoredEvent(adapter, toStoredEvent(event, deps.payloadKeys), connection.context, null);
   } catch {
     return null;
   }
@@ -151,6 +152,7 @@ async function recordTogether(deps: PipelineDependencies, candidates: readonly C
   }
   for (const sale of recorded) {
     deps.metrics.processingLag.observe({ provider: sale.event.provider }, Math.max(0, (Date.now() - sale.event.received_at.getTime()) / 1000));
+    logEventOutcome(deps.logger, sale.event, { status: 'processed' });
   }
   return deferred;
 }

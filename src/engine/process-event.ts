@@ -8,19 +8,22 @@ import type { ConnectionContext } from '../contract/webhook-delivery.js';
 import { finishEvent, wakeWaitingEvents } from '../db/repositories/inbound-event.repository.js';
 import { resolveReference } from '../db/repositories/order-reference.repository.js';
 import { storableValue, toJsonb } from '../db/storable.js';
+import type { SealingKeys } from '../lib/secret-box.js';
+import { openPayload } from './stored-payload.js';
 import type { InboundEvent, InboundEventUpdate } from '../db/tables/inbound-event.table.js';
 import type { ApplyContext, RecordOutcome } from './apply-context.js';
 import { applyLink, applyOrderChange } from './apply-order-change.js';
 import { applySale } from './apply-sale.js';
 import { GIVE_UP_AFTER_MS, nextAttemptDelayMs } from './backoff.js';
+import { logEventOutcome } from './event-log.js';
 import type { PipelineDependencies } from './pipeline.js';
 
-export function toStoredEvent(event: InboundEvent): StoredEvent {
+export function toStoredEvent(event: InboundEvent, payloadKeys: SealingKeys): StoredEvent {
   return {
     id: event.id,
     providerEventId: event.provider_event_id,
     eventType: event.event_type,
-    rawBody: Buffer.from(event.raw_body),
+    rawBody: openPayload(payloadKeys, event),
     headers: event.headers,
     query: event.query,
     receivedAt: event.received_at,
@@ -87,6 +90,7 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
   const header = eventHeader(event);
   const finishWith = async (changes: InboundEventUpdate) => {
     await finishEvent(deps.db, event.merchant_id, event.id, event.generation, { locked_until: null, updated_at: now, ...changes });
+    logEventOutcome(deps.logger, event, changes);
   };
   const fail = async (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
@@ -111,25 +115,24 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
     const connection = await deps.connections.findForProcessing(event.connection_id);
     const adapter = deps.adapters[event.provider as keyof typeof deps.adapters];
     if (!connection || !adapter) throw new Error(connection ? `no adapter for ${event.provider}` : `connection ${event.connection_id} no longer exists`);
-    const stored = toStoredEvent(event);
+    const stored = toStoredEvent(event, deps.payloadKeys);
     const confirmation = adapter.confirm ? await adapter.confirm(stored, connection.context, deps.io) : null;
     const mapping = mapStoredEvent(adapter, stored, connection.context, confirmation);
-    const confirmationJson = confirmation === null ? null : toJsonb(confirmation);
 
     if (mapping.livemode !== null && (mapping.livemode ? 'live' : 'test') !== connection.context.mode) {
       await finishWith({
-        status: 'ignored', reason: 'test_mode', error: null, processed_at: now, confirmation: confirmationJson,
+        status: 'ignored', reason: 'test_mode', error: null, processed_at: now,
         trace: toJsonb([header, `${mapping.livemode ? 'live' : 'test'}-mode event on a ${connection.context.mode} connection → test_mode`]),
       });
       return;
     }
     if (mapping.outcome === 'ignore') {
-      await finishWith({ status: 'ignored', reason: mapping.reason, error: null, processed_at: now, confirmation: confirmationJson, trace: toJsonb([header, `${mapping.detail} → ${mapping.reason}`]) });
+      await finishWith({ status: 'ignored', reason: mapping.reason, error: null, processed_at: now, trace: toJsonb([header, `${mapping.detail} → ${mapping.reason}`]) });
       return;
     }
     if (mapping.outcome === 'wait') {
       await finishWith({
-        status: retryOrGiveUp(event, now)?.status ?? 'waiting', reason: null, error: null, waiting_for: null, confirmation: confirmationJson,
+        status: retryOrGiveUp(event, now)?.status ?? 'waiting', reason: null, error: null, waiting_for: null,
         next_attempt_at: new Date(now.getTime() + nextAttemptDelayMs(event.attempts)), trace: toJsonb([header, mapping.detail]),
       });
       return;
@@ -137,7 +140,7 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
 
     const records = mapping.records;
     const boundReferences: string[] = [];
-    const waitingFor = await deps.db.transaction().execute(async (trx) => {
+    const { waitingFor, changes: finished } = await deps.db.transaction().execute(async (trx) => {
       const context: ApplyContext = {
         trx, merchantId: event.merchant_id, provider: connection.context.provider, defaultCampaignId: connection.campaignId, piiKey: deps.piiKey, now, boundReferences,
       };
@@ -145,7 +148,7 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
       for (const record of records) outcomes.push(await applyRecord(context, record));
       const outcome = combineOutcomes(outcomes);
       const changes: InboundEventUpdate = {
-        locked_until: null, updated_at: now, error: null, confirmation: confirmationJson,
+        locked_until: null, updated_at: now, error: null,
         trace: toJsonb([header, ...outcome.trace]), conversion_ids: toJsonb(outcome.conversionIds),
       };
       if (outcome.status === 'waiting') {
@@ -158,9 +161,10 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
         Object.assign(changes, { status: outcome.status, reason: outcome.status === 'ignored' ? outcome.reason : null, waiting_for: null, processed_at: deps.clock.now() });
       }
       await finishEvent(trx, event.merchant_id, event.id, event.generation, changes);
-      return outcome.status === 'waiting' ? outcome.waitingFor : null;
+      return { waitingFor: outcome.status === 'waiting' ? outcome.waitingFor : null, changes };
     });
     deps.metrics.processingLag.observe({ provider: event.provider }, Math.max(0, (Date.now() - event.received_at.getTime()) / 1000));
+    logEventOutcome(deps.logger, event, finished);
     // After the commit the event is processed; a failed wake must not be recorded as its failure.
     await wakeAfterCommit(deps, event.merchant_id, boundReferences, waitingFor, now).catch((error: unknown) => {
       deps.logger.warn('could not wake the events waiting on this one', { eventId: event.id, error: error instanceof Error ? error.message : String(error) });

@@ -11,7 +11,7 @@ import { claimDueDeliveries, failPendingDeliveries, updateDelivery, type Claimed
 import { updateWebhookEndpoint } from '../db/repositories/webhook-endpoint.repository.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { openSecret } from '../lib/secret-box.js';
+import { openText, type SealingKeys } from '../lib/secret-box.js';
 import { webhookHeaders } from '../lib/standard-webhooks.js';
 import { postWebhook, type AttemptResult } from './deliver-webhook.js';
 
@@ -29,7 +29,7 @@ export interface WebhookRelayOptions {
   db: Kysely<Database>;
   clock: Clock;
   logger: Logger;
-  encryptionKey: Buffer;
+  encryptionKey: SealingKeys;
   /** The hub's guarded fetch (`createGuardedFetch`): it refuses private addresses at connect time. */
   fetch: typeof fetch;
   attemptTimeoutMs?: number;
@@ -88,7 +88,7 @@ export class WebhookRelay {
     const sentAt = clock.now();
     let result: AttemptResult;
     try {
-      const secret = openSecret(encryptionKey, delivery.sealed_secret, delivery.endpoint_id);
+      const secret = openText(encryptionKey, delivery.sealed_secret, delivery.endpoint_id);
       const headers = webhookHeaders(secret, delivery.event_id, Math.floor(sentAt.getTime() / 1000), delivery.body);
       result = await postWebhook(send, delivery.url, delivery.body, headers, { timeoutMs: attemptTimeoutMs, now: sentAt });
     } catch (error) {

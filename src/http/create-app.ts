@@ -1,6 +1,7 @@
 /**
  * @module The HTTP application: every route of SPEC §1–§12 behind one error handler. Processor
  * deliveries take a plain node:http path (`webhook-ingress.ts`); everything else goes through express.
+ * Both paths share what the top-level listener does first: the request's log line and security headers.
  */
 import type { RequestListener } from 'node:http';
 import express, { Router, type Express } from 'express';
@@ -20,6 +21,9 @@ import { postbackRoutes } from './routes/postback.routes.js';
 import { declaresTooMuch, payloadTooLarge } from './request-body.js';
 import { redirectRoutes } from './routes/redirect.routes.js';
 import { refuseUnstorableTextInUrl } from './middleware/refuse-unstorable-text.js';
+import { createRequestLog } from './request-log.js';
+import { routePatternsOf } from './route-patterns.js';
+import { securityHeaders } from './security-headers.js';
 import { systemRoutes } from './routes/system.routes.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoint.routes.js';
 import { createWebhookIngress, webhookTarget } from './webhook-ingress.js';
@@ -27,7 +31,8 @@ import { createWebhookIngress, webhookTarget } from './webhook-ingress.js';
 export function createApp(services: HubServices): RequestListener {
   const app = createExpressApp(services);
   const ingest = createWebhookIngress(services);
-  return (req, res) => {
+  const logRequest = createRequestLog(services.logger, routePatternsOf(app));
+  const dispatch: RequestListener = (req, res) => {
     // Every route, before any routing: a declared body over the limit is refused unread.
     if (declaresTooMuch(req)) {
       errorResponse(res, payloadTooLarge(), services.logger, { method: req.method ?? '', path: '' });
@@ -36,6 +41,10 @@ export function createApp(services: HubServices): RequestListener {
     const target = webhookTarget(req.url);
     if (target) ingest(req, res, target);
     else app(req, res);
+  };
+  return (req, res) => {
+    logRequest(req, res);
+    securityHeaders(req, res, () => dispatch(req, res));
   };
 }
 
@@ -47,10 +56,10 @@ export function createExpressApp(services: HubServices): Express {
   app.set('trust proxy', services.config.trustProxy);
   app.set('query parser', 'simple');
 
+  const routeOf = routePatternsOf(app);
   app.use((req, res, next) => {
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path;
-      services.metrics.httpRequests.inc({ method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) });
+      services.metrics.httpRequests.inc({ method: req.method, route: routeOf(req), status: String(res.statusCode) });
     });
     next();
   });

@@ -7,6 +7,7 @@ import { HubError, UnavailableError, ValidationError, type ErrorCode } from '../
 import { isDatabaseUnavailable, isUnstorableText } from '../db/database-errors.js';
 import { UNSTORABLE_TEXT_MESSAGE } from './middleware/refuse-unstorable-text.js';
 import type { Logger } from '../lib/logger.js';
+import { requestFacts } from './request-facts.js';
 
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   invalid_request: 400,
@@ -46,11 +47,13 @@ export function errorBody(error: HubError): { error: Record<string, unknown> } {
 export function errorResponse(res: ServerResponse, error: unknown, logger: Logger, request: { method: string; path: string }): HubError {
   const hubError = toHubError(error);
   const status = STATUS_BY_CODE[hubError.code];
+  // The request id ties this line to the request's own line (request-log.ts), which has its route and status.
+  const { requestId } = requestFacts(res);
   if (hubError.code === 'internal') {
-    logger.error('request failed', { ...request, code: hubError.code, error: error instanceof Error ? error : String(error) });
+    logger.error('request failed', { requestId, ...request, code: hubError.code, error: error instanceof Error ? error : String(error) });
   } else if (status >= 500) {
     // The database is away: expected during an outage, and answered 503 so the caller retries.
-    logger.warn('request answered unavailable', { ...request, code: hubError.code, error: hubError.cause instanceof Error ? hubError.cause : String(hubError.cause) });
+    logger.warn('request answered unavailable', { requestId, ...request, code: hubError.code, error: hubError.cause instanceof Error ? hubError.cause : String(hubError.cause) });
   }
   if (res.headersSent) return hubError;
   const body = JSON.stringify(errorBody(hubError));

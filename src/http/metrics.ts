@@ -13,7 +13,8 @@ export interface HubMetrics {
 
 export function createHubMetrics(): HubMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'hub_process_' });
+  // prom-client's default names already start with process_ or nodejs_: the prefix adds only hub_.
+  collectDefaultMetrics({ register: registry, prefix: 'hub_' });
   let readQueueDepth: (() => Promise<number>) | null = null;
   return {
     registry,

@@ -14,6 +14,7 @@ import { ingestDelivery, resolveDeliveryTarget } from '../engine/ingest-delivery
 import type { HubServices } from '../hub-services.js';
 import { errorResponse } from './error-handler.js';
 import { readRequestBody } from './request-body.js';
+import { noteRequestFacts, requestFacts } from './request-facts.js';
 
 const PREFIX = '/webhooks/';
 const ROUTE = '/webhooks/:provider/:connectionId';
@@ -40,6 +41,7 @@ export function createWebhookIngress(services: HubServices) {
     const providerLabel = adapter ? adapter.id : 'unknown';
     const method = req.method === 'POST' ? 'POST' : req.method === 'GET' && adapter?.acceptsGet ? 'GET' : null;
     res.on('finish', () => services.metrics.httpRequests.inc({ method: req.method ?? '', route: ROUTE, status: String(res.statusCode) }));
+    noteRequestFacts(res, { route: ROUTE });
 
     const fail = (error: unknown) => {
       // The route pattern, never the URL: its query may carry a connection's token.
@@ -50,9 +52,10 @@ export function createWebhookIngress(services: HubServices) {
       fail(new HubError('not_found', `no route for ${req.method ?? ''} ${ROUTE}`));
       return;
     }
-    const request: Pick<WebhookDelivery, 'headers' | 'query' | 'method'> = { headers: flattenHeaders(req), query: firstQueryValues(target.search), method };
+    const request: Pick<WebhookDelivery, 'headers' | 'query' | 'method'> = { headers: flattenHeaders(req, requestFacts(res).requestId), query: firstQueryValues(target.search), method };
     // The connection (and a URL token) first: an unknown connection costs no body read.
     resolveDeliveryTarget(services, { provider: target.provider, connectionId: target.connectionId, request }).then(async (destination) => {
+      noteRequestFacts(res, { merchantId: destination.connection.context.merchantId });
       const rawBody = await readRequestBody(req);
       const delivery: WebhookDelivery = { ...request, rawBody, receivedAt: services.clock.now() };
       const result = await ingestDelivery(services, destination, delivery);
@@ -69,12 +72,17 @@ function sendJson(res: ServerResponse, body: unknown): void {
   res.end(text);
 }
 
-/** Headers as adapters see them: names lowercased (node already does), repeated ones joined with ", ". */
-function flattenHeaders(req: IncomingMessage): Record<string, string> {
+/**
+ * Headers as adapters see them: names lowercased (node already does), repeated ones joined with ", ".
+ * `x-request-id` is the id this request is logged under (request-log.ts), so the stored event names
+ * the request that brought it and its processing line can say so.
+ */
+function flattenHeaders(req: IncomingMessage, requestId: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  if (requestId) headers['x-request-id'] = requestId;
   return headers;
 }
 

@@ -1,11 +1,16 @@
 /**
- * @module A small structured logger: one JSON object per line on stderr/stdout.
- * Callers pass facts, never secrets; fields whose names look secret are masked as a second guard.
+ * @module The hub's logger: pino, writing one JSON object per line (stderr in production), every line
+ * through the one redaction layer (log-redaction.ts). Code logs with `logger.info(message, fields)`;
+ * the adapter turns that into pino's `(fields, message)`. The HTTP layer also hands `pino` itself to
+ * pino-http, so request lines take the same path.
  */
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { redactLogFields } from './log-redaction.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
+/** What the engine and the routes log through. */
 export interface Logger {
   debug(message: string, fields?: LogFields): void;
   info(message: string, fields?: LogFields): void;
@@ -13,26 +18,38 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_FIELD = /secret|token|password|authorization|api[-_]?key|signature|cookie/i;
+/** The logger the hub is started with: the same, plus the pino instance behind it (for pino-http). */
+export interface HubLogger extends Logger {
+  readonly pino: PinoLogger;
+}
 
-export function createLogger(level: LogLevel | 'silent', write: (line: string) => void = (line) => process.stdout.write(line + '\n')): Logger {
-  const threshold = level === 'silent' ? Number.POSITIVE_INFINITY : ORDER[level];
-  const log = (entryLevel: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (ORDER[entryLevel] < threshold) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: entryLevel, message, ...maskSecrets(fields) }));
+export interface LoggerOptions {
+  level: LogLevel | 'silent';
+  /** Where lines go; default stderr. Tests pass an in-memory stream. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): HubLogger {
+  const includeStack = options.level === 'debug';
+  const base = pino({
+    level: options.level,
+    messageKey: 'message',
+    // No pid and hostname on every line: the process manager already says which process wrote it.
+    base: null,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (fields) => redactLogFields(fields, includeStack),
+    },
+  }, options.destination ?? pino.destination({ dest: 2, sync: false }));
+  return {
+    pino: base,
+    debug: (message, fields = {}) => base.debug(fields, message),
+    info: (message, fields = {}) => base.info(fields, message),
+    warn: (message, fields = {}) => base.warn(fields, message),
+    error: (message, fields = {}) => base.error(fields, message),
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-export const silentLogger: Logger = createLogger('silent');
-
-function maskSecrets(fields: LogFields): LogFields {
-  const masked: LogFields = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (SECRET_FIELD.test(key)) masked[key] = '[redacted]';
-    else if (value instanceof Error) masked[key] = { name: value.name, message: value.message };
-    else masked[key] = value;
-  }
-  return masked;
-}
+/** Writes nothing (tests, the demo). Its destination is a no-op, so no file descriptor is opened for it. */
+export const silentLogger: HubLogger = createLogger({ level: 'silent', destination: { write: () => undefined } });

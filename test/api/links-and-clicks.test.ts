@@ -53,14 +53,39 @@ describe('links, the /r/:code redirect and clicks (SPEC §4)', () => {
     expect(click.body.data).toMatchObject({ id: clickId, visitorId, campaignId, affiliateId, linkCode: link.code, subIds: ['newsletter', 'may', 'top'] });
   });
 
-  it('keeps the visitor id a request already carries', async () => {
+  it('keeps the visitor id of the hub\'s own cookie, never one from the query', async () => {
     const link = await createLink();
     const fromCookie = await hub.http.get(`/r/${link.code}`).set('Cookie', 'other=1; hub_vid=vis_returning42').expect(302);
     expect(new URL(fromCookie.headers.location as string).searchParams.get('hub_vid')).toBe('vis_returning42');
     const fromQuery = await hub.http.get(`/r/${link.code}?hub_vid=vis_fromquery7`).expect(302);
-    expect(new URL(fromQuery.headers.location as string).searchParams.get('hub_vid')).toBe('vis_fromquery7');
+    expect(new URL(fromQuery.headers.location as string).searchParams.get('hub_vid')).toMatch(/^vis_[0-9A-Za-z]{22}$/);
+    expect((fromQuery.headers['set-cookie'] as unknown as string[])[0]).not.toContain('vis_fromquery7');
     const junk = await hub.http.get(`/r/${link.code}`).set('Cookie', 'hub_vid=%3Cscript%3E').expect(302);
     expect(new URL(junk.headers.location as string).searchParams.get('hub_vid')).toMatch(/^vis_[0-9A-Za-z]{22}$/);
+  });
+
+  it('does not let a visitor id learned from a landing URL steal that visitor\'s sale (issue 11.7)', async () => {
+    const victimLink = await createLink();
+    const rival = (await api.post('/api/v1/affiliates', { name: 'Mallory Rival', email: 'mallory@affiliates.test', campaignId }).expect(201)).body.data as { id: string };
+    const rivalLink = await createLink({ affiliateId: rival.id });
+
+    // The buyer clicks the honest affiliate's link; their visitor id shows in the landing URL.
+    const visit = await hub.http.get(`/r/${victimLink.code}`).expect(302);
+    const victimVisitorId = new URL(visit.headers.location as string).searchParams.get('hub_vid') ?? '';
+    expect(victimVisitorId).toMatch(/^vis_/);
+
+    // The rival clicks their own link with it, later: the hub gives them a visitor id of their own.
+    hub.clock.advance(60_000);
+    const theft = await hub.http.get(`/r/${rivalLink.code}?hub_vid=${victimVisitorId}`).expect(302);
+    const rivalVisit = new URL(theft.headers.location as string).searchParams;
+    expect(rivalVisit.get('hub_vid')).not.toBe(victimVisitorId);
+    const rivalClick = await api.get(`/api/v1/clicks/${rivalVisit.get('hub_click')}`).expect(200);
+    expect(rivalClick.body.data).toMatchObject({ affiliateId: rival.id });
+    expect(rivalClick.body.data.visitorId).not.toBe(victimVisitorId);
+
+    // The buyer's sale, attributed by their visitor id, still goes to the affiliate they came through.
+    const sale = await api.post('/api/v1/conversions', { campaignId, visitorId: victimVisitorId, amount: '40.00', orderId: 'stolen-visitor-1' }).expect(201);
+    expect(sale.body.data).toMatchObject({ affiliateId, visitorId: victimVisitorId });
   });
 
   it('answers an unknown code with a 404 page', async () => {

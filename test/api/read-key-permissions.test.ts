@@ -23,6 +23,8 @@ interface OwnIds {
   clickId: string;
   conversionId: string;
   connectionId: string;
+  /** A connection with a URL token, which only it can rotate. */
+  gumroadConnectionId: string;
   eventId: string;
   endpointId: string;
 }
@@ -41,12 +43,16 @@ async function seedMerchant(hub: TestHub): Promise<{ merchant: TestMerchant; ids
   const click = (await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201)).body.data as { clickId: string };
   const conversion = (await api.post('/api/v1/conversions', { campaignId, affiliateId, amount: 10, orderId: `seed-${campaignId}` }).expect(201)).body.data as { id: string };
   const connection = (await api.post('/api/v1/connections', { provider: 'stripe', campaignId, secrets: [STRIPE_SECRET] }).expect(201)).body.data as { id: string };
+  const gumroadConnection = (await api.post('/api/v1/connections', { provider: 'gumroad', campaignId }).expect(201)).body.data as { id: string };
   const event = (await sendStripeEvent(hub, connection.id, { ...stripeFixture('customer.subscription.deleted.1'), id: `evt_${campaignId}` }).expect(200)).body as { eventId: string };
   // A public address written as an IP: no DNS needed, and not refused as private.
   const endpoint = (await api.post('/api/v1/webhook-endpoints', { url: 'https://93.184.216.34/hooks', events: ['conversion.created'] }).expect(201)).body.data as { id: string };
   return {
     merchant,
-    ids: { campaignId, affiliateId, linkId: link.id, clickId: click.clickId, conversionId: conversion.id, connectionId: connection.id, eventId: event.eventId, endpointId: endpoint.id },
+    ids: {
+      campaignId, affiliateId, linkId: link.id, clickId: click.clickId, conversionId: conversion.id,
+      connectionId: connection.id, gumroadConnectionId: gumroadConnection.id, eventId: event.eventId, endpointId: endpoint.id,
+    },
   };
 }
 
@@ -63,6 +69,7 @@ const writeRequests: Record<string, (ids: OwnIds) => { path: string; body?: Reco
   'POST /api/v1/connections': (ids) => ({ path: '/api/v1/connections', body: { provider: 'stripe', campaignId: ids.campaignId, secrets: ['whsec_read_key_attempt'] } }),
   'PATCH /api/v1/connections/:connectionId': (ids) => ({ path: `/api/v1/connections/${ids.connectionId}`, body: { secrets: ['whsec_read_key_attempt'] } }),
   'DELETE /api/v1/connections/:connectionId': (ids) => ({ path: `/api/v1/connections/${ids.connectionId}` }),
+  'POST /api/v1/connections/:connectionId/rotate-token': (ids) => ({ path: `/api/v1/connections/${ids.gumroadConnectionId}/rotate-token` }),
   'POST /api/v1/events/:eventId/replay': (ids) => ({ path: `/api/v1/events/${ids.eventId}/replay` }),
   'POST /api/v1/webhook-endpoints': () => ({ path: '/api/v1/webhook-endpoints', body: { url: 'https://93.184.216.35/hooks', events: ['conversion.created'] } }),
   'PATCH /api/v1/webhook-endpoints/:endpointId': (ids) => ({ path: `/api/v1/webhook-endpoints/${ids.endpointId}`, body: { status: 'disabled' } }),

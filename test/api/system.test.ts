@@ -17,7 +17,7 @@ describe('health, metrics and HTTP conventions (SPEC §1, §2)', () => {
     await apiClient(hub, merchant.readKey).get('/api/v1/campaigns').expect(200);
     const response = await hub.http.get('/metrics').expect(200);
     expect(response.headers['content-type']).toMatch(/text\/plain/);
-    expect(response.text).toContain('hub_http_requests_total{method="GET",route="/api/v1/campaigns/",status="200"} 1');
+    expect(response.text).toContain('hub_http_requests_total{method="GET",route="/api/v1/campaigns",status="200"} 1');
     expect(response.text).toContain('# TYPE hub_webhook_deliveries_total counter');
     expect(response.text).toContain('# TYPE hub_processing_lag_seconds histogram');
     expect(response.text).toContain('hub_queue_depth');
@@ -37,7 +37,7 @@ describe('health, metrics and HTTP conventions (SPEC §1, §2)', () => {
     const wrongType = await hub.http.post('/api/v1/conversions').set('X-Api-Key', merchant.writeKey).set('Content-Type', 'text/plain').send('orderId=1').expect(415);
     expect(wrongType.body.error).toEqual({ code: 'unsupported_media_type', message: 'Content-Type must be application/json, got text/plain' });
     const badJson = await hub.http.post('/api/v1/conversions').set('X-Api-Key', merchant.writeKey).set('Content-Type', 'application/json').send('{"orderId":').expect(400);
-    expect(badJson.body.error).toMatchObject({ code: 'invalid_request', message: 'request body is not valid JSON' });
+    expect(badJson.body.error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/^request body is not valid JSON/) });
     expect(JSON.stringify(badJson.body)).not.toMatch(/at .*\.js|SyntaxError/);
   });
 

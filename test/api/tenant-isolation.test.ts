@@ -18,6 +18,7 @@ interface ForeignIds {
   clickId: string;
   conversionId: string;
   connectionId: string;
+  gumroadConnectionId: string;
   eventId: string;
   endpointId: string;
 }
@@ -30,13 +31,17 @@ async function seedMerchant(hub: TestHub): Promise<{ api: ApiClient; ids: Foreig
   const click = (await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201)).body.data as { clickId: string };
   const conversion = (await api.post('/api/v1/conversions', { campaignId, affiliateId, amount: 10, orderId: `iso-${campaignId}` }).expect(201)).body.data as { id: string };
   const connection = (await api.post('/api/v1/connections', { provider: 'stripe', campaignId, secrets: [STRIPE_SECRET] }).expect(201)).body.data as { id: string };
+  const gumroadConnection = (await api.post('/api/v1/connections', { provider: 'gumroad', campaignId }).expect(201)).body.data as { id: string };
   const event = (await sendStripeEvent(hub, connection.id, { ...stripeFixture('customer.subscription.deleted.1'), id: `evt_${campaignId}` }).expect(200)).body as { eventId: string };
   // A public address written as an IP: no DNS needed, and not refused as private.
   const endpoint = (await api.post('/api/v1/webhook-endpoints', { url: 'https://93.184.216.34/hooks', events: ['conversion.created'] }).expect(201)).body.data as { id: string };
   return {
     api,
     writeKey: merchant.writeKey,
-    ids: { campaignId, affiliateId, linkId: link.id, linkCode: link.code, clickId: click.clickId, conversionId: conversion.id, connectionId: connection.id, eventId: event.eventId, endpointId: endpoint.id },
+    ids: {
+      campaignId, affiliateId, linkId: link.id, linkCode: link.code, clickId: click.clickId, conversionId: conversion.id,
+      connectionId: connection.id, gumroadConnectionId: gumroadConnection.id, eventId: event.eventId, endpointId: endpoint.id,
+    },
   };
 }
 
@@ -64,6 +69,7 @@ describe('tenant isolation', () => {
     'GET /api/v1/connections/:connectionId': (api, foreign) => api.get(`/api/v1/connections/${foreign.connectionId}`),
     'PATCH /api/v1/connections/:connectionId': (api, foreign) => api.patch(`/api/v1/connections/${foreign.connectionId}`, { secrets: ['whsec_attacker'] }),
     'DELETE /api/v1/connections/:connectionId': (api, foreign) => api.delete(`/api/v1/connections/${foreign.connectionId}`),
+    'POST /api/v1/connections/:connectionId/rotate-token': (api, foreign) => api.post(`/api/v1/connections/${foreign.gumroadConnectionId}/rotate-token`),
     'GET /api/v1/events/:eventId': (api, foreign) => api.get(`/api/v1/events/${foreign.eventId}`),
     'POST /api/v1/events/:eventId/replay': (api, foreign) => api.post(`/api/v1/events/${foreign.eventId}/replay`),
     'GET /api/v1/webhook-endpoints/:endpointId': (api, foreign) => api.get(`/api/v1/webhook-endpoints/${foreign.endpointId}`),
@@ -84,7 +90,7 @@ describe('tenant isolation', () => {
     const foreign = await send(mine.api, theirs);
     const missing = await send(mine.api, {
       campaignId: 'camp_missing', affiliateId: 'aff_missing', linkId: 'lnk_missing', linkCode: 'missing', clickId: 'clk_missing',
-      conversionId: 'conv_missing', connectionId: 'con_missing', eventId: 'ev_missing', endpointId: 'we_missing',
+      conversionId: 'conv_missing', connectionId: 'con_missing', gumroadConnectionId: 'con_missing', eventId: 'ev_missing', endpointId: 'we_missing',
     });
     expect(foreign.status).toBe(404);
     expect(foreign.body.error.code).toBe('not_found');

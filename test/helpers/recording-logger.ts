@@ -1,30 +1,35 @@
-/** A logger that keeps every entry, for tests of what the hub logs (and what it must never log). */
-import type { LogFields, Logger, LogLevel } from '../../src/lib/logger.js';
+/**
+ * A logger that keeps every line, for tests of what the hub logs (and what it must never log). It is
+ * the hub's own logger (pino and its redaction layer) writing to memory, so what a test reads is
+ * exactly what production would have written to stderr.
+ */
+import { createLogger, type HubLogger, type LogFields, type LogLevel } from '../../src/lib/logger.js';
 
 export interface LogEntry {
   level: LogLevel;
   message: string;
+  /** Everything else on the line (time excluded). */
   fields: LogFields;
 }
 
-export interface RecordingLogger extends Logger {
+export interface RecordingLogger extends HubLogger {
+  /** Every line written so far, parsed. */
   readonly entries: LogEntry[];
-  /** Every entry as one line of JSON text, as it would be written. */
+  /** Every line as written: JSON text, one per line. */
   text(): string;
 }
 
-export function recordingLogger(): RecordingLogger {
-  const entries: LogEntry[] = [];
-  const record = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
-    entries.push({ level, message, fields });
-  };
+export function recordingLogger(level: LogLevel = 'debug'): RecordingLogger {
+  const lines: string[] = [];
+  const logger = createLogger({ level, destination: { write: (line) => void lines.push(line) } });
   return {
-    entries,
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-    text: () => entries.map((entry) => JSON.stringify({ level: entry.level, message: entry.message, ...entry.fields }, (_key, value: unknown) =>
-      value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value)).join('\n'),
+    ...logger,
+    get entries() {
+      return lines.map((line) => {
+        const { level: entryLevel, message, time: _time, ...fields } = JSON.parse(line) as { level: LogLevel; message: string; time: string } & LogFields;
+        return { level: entryLevel, message, fields };
+      });
+    },
+    text: () => lines.join(''),
   };
 }

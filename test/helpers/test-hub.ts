@@ -13,10 +13,11 @@ import { createAdapters } from '../../adapters/index.js';
 import { createApp } from '../../src/http/create-app.js';
 import { createHubServer } from '../../src/http/create-server.js';
 import type { EventProcessorOptions } from '../../src/engine/event-processor.js';
+import { loadHubKeys } from '../../src/engine/hub-keys.js';
 import { createHubServices, type HubServices } from '../../src/hub-services.js';
 import { ManualClock, type Clock } from '../../src/lib/clock.js';
 import { createGuardedFetch } from '../../src/lib/guarded-fetch.js';
-import { silentLogger, type Logger } from '../../src/lib/logger.js';
+import { silentLogger, type HubLogger } from '../../src/lib/logger.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -50,7 +51,7 @@ export interface TestHubOptions {
   /** Plugins on the hub's own database handle (e.g. a statement counter); the test's handle stays plain. */
   databasePlugins?: KyselyPlugin[];
   /** Where the hub logs (default: nowhere); tests of what is logged pass a recording logger. */
-  logger?: Logger;
+  logger?: HubLogger;
 }
 
 export async function createTestHub(options: TestHubOptions = {}): Promise<TestHub> {
@@ -60,8 +61,9 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
   const io = adapterIo(config, clock);
   const secretKey = randomBytes(32);
   const db = (options.databasePlugins ?? []).reduce((handle, plugin) => handle.withPlugin(plugin), database.db);
+  const keys = await loadHubKeys(database.db, [secretKey]);
   const services = createHubServices({
-    config, db, clock, logger: options.logger ?? silentLogger, secretKey, adminToken: ADMIN_TOKEN,
+    config, db, clock, logger: options.logger ?? silentLogger, keys, adminToken: ADMIN_TOKEN,
     adapters: createAdapters({ io }), io, processorOptions: { concurrency: database.concurrency > 1 ? 8 : 1, pollIntervalMs: 20, ...options.processor },
     ...(options.relayOptions ? { relayOptions: options.relayOptions } : {}),
   });
@@ -101,7 +103,7 @@ export function createHubProcess(hub: TestHub, environment: Record<string, strin
   const config = readConfig({ HUB_PUBLIC_URL: 'https://hub.test', ...environment, DATABASE_URL: 'memory://' });
   const io = adapterIo(config, hub.clock);
   return createHubServices({
-    config, db: hub.services.db, clock: hub.clock, logger: silentLogger, secretKey: hub.secretKey, adminToken: ADMIN_TOKEN,
+    config, db: hub.services.db, clock: hub.clock, logger: silentLogger, keys: hub.services.keys, adminToken: ADMIN_TOKEN,
     adapters: createAdapters({ io }), io, relayOptions,
   });
 }
@@ -138,6 +140,8 @@ export async function createCampaignWithAffiliate(
 export interface ConnectedMerchant {
   api: ApiClient;
   writeKey: string;
+  /** The merchant's read key (`hub_rk_…`), for what a read-only integration can see. */
+  readKey: string;
   campaignId: string;
   affiliateId: string;
   connectionId: string;
@@ -157,7 +161,7 @@ export async function setUpConnectedMerchant(hub: HubClient, connection: Record<
   const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, campaign);
   const created = (await api.post('/api/v1/connections', { campaignId, ...connection }).expect(201)).body.data as Record<string, unknown> & { id: string };
   const click = (await api.post('/api/v1/clicks', { campaignId, affiliateId }).expect(201)).body.data as { clickId: string; visitorId: string };
-  return { api, writeKey: merchant.writeKey, campaignId, affiliateId, connectionId: created.id, connection: created, clickId: click.clickId, visitorId: click.visitorId };
+  return { api, writeKey: merchant.writeKey, readKey: merchant.readKey, campaignId, affiliateId, connectionId: created.id, connection: created, clickId: click.clickId, visitorId: click.visitorId };
 }
 
 /** supertest requests carrying one API key. */

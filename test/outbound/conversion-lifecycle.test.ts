@@ -30,7 +30,7 @@ describe('the hold period', () => {
     expect((await api.get(`/api/v1/conversions/${created.id}`).expect(200)).body.data.status).toBe('pending');
 
     hub.clock.advance(1000);
-    expect(await hub.services.sweeper.runOnce()).toBeGreaterThanOrEqual(1);
+    expect((await hub.services.sweeper.runOnce()).approved).toBeGreaterThanOrEqual(1);
     expect((await api.get(`/api/v1/conversions/${created.id}`).expect(200)).body.data.status).toBe('approved');
     expect((await api.get(`/api/v1/conversions/${rejected.id}`).expect(200)).body.data.status).toBe('rejected');
     const events = await listOutboundEvents(hub.services.db, merchant.id, created.id);

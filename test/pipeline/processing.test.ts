@@ -127,7 +127,7 @@ describe('several hub processes on one database', () => {
     const io = { fetch: globalThis.fetch, clock: hub.clock };
     const otherServices = createHubServices({
       config: readConfig({ DATABASE_URL: 'memory://' }), db: second?.db ?? hub.services.db, clock: hub.clock, logger: silentLogger,
-      secretKey: hub.secretKey, adminToken: ADMIN_TOKEN, adapters: createAdapters({ io }), io, processorOptions: { concurrency: 8 },
+      keys: hub.services.keys, adminToken: ADMIN_TOKEN, adapters: createAdapters({ io }), io, processorOptions: { concurrency: 8 },
     });
     try {
       const merchants = await Promise.all(Array.from({ length: 4 }, () => setUpStripeMerchant(hub)));

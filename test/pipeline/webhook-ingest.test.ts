@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPayload } from '../../src/engine/stored-payload.js';
 import { snapshotDatabase } from '../helpers/database-snapshot.js';
 import { attributedStripeFixture, sendStripeEvent, setUpStripeMerchant, signStripe, stripeFixture, type StripeMerchant } from '../helpers/stripe.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
@@ -110,9 +111,10 @@ describe('webhook ingest', () => {
     });
     expect(response.status).toBe(200);
     const stored = { body: (await response.json()) as { eventId: string } };
-    const row = await hub.services.db.selectFrom('inbound_event').select(['raw_body', 'id']).where('provider_event_id', '=', 'evt_gzipped').executeTakeFirstOrThrow();
+    const row = await hub.services.db.selectFrom('inbound_event').selectAll().where('provider_event_id', '=', 'evt_gzipped').executeTakeFirstOrThrow();
     expect(row.id).toBe(stored.body.eventId);
-    expect(Buffer.from(row.raw_body).toString('utf8')).toBe(body);
+    // Stored sealed (issue 11.5); what opens is the plain body the signature was checked over.
+    expect(openPayload(hub.services.keys.payloads, row).toString('utf8')).toBe(body);
 
     const refused = await hub.http.post(`/webhooks/stripe/${merchant.connectionId}`).set('Content-Type', 'application/json')
       .set('Content-Encoding', 'zstd').set('Stripe-Signature', signature).send(body).expect(415);

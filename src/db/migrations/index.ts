@@ -7,6 +7,7 @@ import * as createCoreTables from './2026_11_21_120000_create_core_tables.js';
 import * as createWebhookPipeline from './2026_11_21_140000_create_webhook_pipeline.js';
 import * as createOutboundWebhooks from './2026_11_21_160000_create_outbound_webhooks.js';
 import * as countUnfinishedClaims from './2026_12_04_120000_count_unfinished_claims.js';
+import * as sealRawPayloads from './2026_12_04_130000_seal_raw_payloads.js';
 import * as lemonSqueezyOwnOrderIds from './2026_12_04_140000_lemon_squeezy_own_order_ids.js';
 
 export const migrations: Record<string, Migration> = {
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_21_140000_create_webhook_pipeline': createWebhookPipeline,
   '2026_11_21_160000_create_outbound_webhooks': createOutboundWebhooks,
   '2026_12_04_120000_count_unfinished_claims': countUnfinishedClaims,
+  '2026_12_04_130000_seal_raw_payloads': sealRawPayloads,
   '2026_12_04_140000_lemon_squeezy_own_order_ids': lemonSqueezyOwnOrderIds,
 };

@@ -33,3 +33,17 @@ export async function updateConnection(db: Executor, merchantId: string, connect
     .where('merchant_id', '=', merchantId).where('id', '=', connectionId).where('deleted_at', 'is', null)
     .returningAll().executeTakeFirst();
 }
+
+/**
+ * Like `updateConnection`, but only while the sealed credentials are still the ones read: a
+ * read-modify-write of the credentials (a token rotation, a PATCH) cannot undo a concurrent one.
+ * Undefined when they changed (or the connection is gone); the caller reads again.
+ */
+export async function updateConnectionIfCredentialsUnchanged(
+  db: Executor, merchantId: string, connectionId: string, sealedCredentialsRead: string, changes: ConnectionUpdate,
+): Promise<Connection | undefined> {
+  return db.updateTable('connection').set(changes)
+    .where('merchant_id', '=', merchantId).where('id', '=', connectionId).where('deleted_at', 'is', null)
+    .where('sealed_credentials', '=', sealedCredentialsRead)
+    .returningAll().executeTakeFirst();
+}

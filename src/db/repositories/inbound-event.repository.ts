@@ -19,10 +19,10 @@ export interface StoredDelivery {
 export async function insertDeliveryOnce(db: Executor, event: NewInboundEvent): Promise<StoredDelivery | undefined> {
   const result = await sql<{ id: string; duplicate: boolean }>`
     with inserted as (
-      insert into inbound_event (merchant_id, id, connection_id, provider, provider_event_id, event_type, raw_body, headers, query,
+      insert into inbound_event (merchant_id, id, connection_id, provider, provider_event_id, event_type, raw_body, payload_key_id, headers, query,
                                  received_at, status, reason, error, next_attempt_at, trace, updated_at)
       values (${event.merchant_id}, ${event.id}, ${event.connection_id}, ${event.provider}, ${event.provider_event_id}, ${event.event_type},
-              ${event.raw_body}, ${event.headers}::jsonb, ${event.query}::jsonb, ${event.received_at}, ${event.status}, ${event.reason ?? null},
+              ${event.raw_body}, ${event.payload_key_id ?? null}, ${event.headers}::jsonb, ${event.query}::jsonb, ${event.received_at}, ${event.status}, ${event.reason ?? null},
               ${event.error ?? null}, ${event.next_attempt_at}, ${event.trace ?? '[]'}::jsonb, ${event.updated_at})
       on conflict (merchant_id, connection_id, provider_event_id) do nothing
       returning id
@@ -54,14 +54,14 @@ export async function insertDeliveries(db: Executor, events: readonly NewInbound
  */
 export async function insertOrRearmDelivery(db: Executor, event: NewInboundEvent): Promise<StoredDelivery> {
   const result = await sql<{ id: string; inserted: boolean }>`
-    insert into inbound_event (merchant_id, id, connection_id, provider, provider_event_id, event_type, raw_body, headers, query,
+    insert into inbound_event (merchant_id, id, connection_id, provider, provider_event_id, event_type, raw_body, payload_key_id, headers, query,
                                received_at, status, next_attempt_at, updated_at)
     values (${event.merchant_id}, ${event.id}, ${event.connection_id}, ${event.provider}, ${event.provider_event_id}, ${event.event_type},
-            ${event.raw_body}, ${event.headers}::jsonb, ${event.query}::jsonb, ${event.received_at}, 'received', ${event.next_attempt_at}, ${event.updated_at})
+            ${event.raw_body}, ${event.payload_key_id ?? null}, ${event.headers}::jsonb, ${event.query}::jsonb, ${event.received_at}, 'received', ${event.next_attempt_at}, ${event.updated_at})
     on conflict (merchant_id, connection_id, provider_event_id) do update set
       status = 'received', reason = null, error = null, attempts = 0, waiting_for = null, unfinished_claims = 0,
       next_attempt_at = excluded.next_attempt_at, received_at = excluded.received_at, updated_at = excluded.updated_at,
-      raw_body = excluded.raw_body, headers = excluded.headers, query = excluded.query,
+      raw_body = excluded.raw_body, payload_key_id = excluded.payload_key_id, payload_dropped_at = null, headers = excluded.headers, query = excluded.query,
       generation = inbound_event.generation + 1
     returning id, (xmax = 0) as inserted`.execute(db);
   const row = result.rows[0];
@@ -196,7 +196,7 @@ export async function finishProcessedEvents(db: Executor, outcomes: readonly Pro
   if (outcomes.length === 0) return;
   await sql`
     update inbound_event
-       set status = 'processed', reason = null, error = null, waiting_for = null, confirmation = null, locked_until = null, unfinished_claims = 0,
+       set status = 'processed', reason = null, error = null, waiting_for = null, locked_until = null, unfinished_claims = 0,
            trace = outcome.trace::jsonb, conversion_ids = outcome.conversion_ids::jsonb, processed_at = ${processedAt}, updated_at = ${now}
       from unnest(${outcomes.map((outcome) => outcome.merchantId)}::text[], ${outcomes.map((outcome) => outcome.id)}::text[],
                   ${outcomes.map((outcome) => outcome.generation)}::int[], ${outcomes.map((outcome) => toJsonb(outcome.trace))}::text[],

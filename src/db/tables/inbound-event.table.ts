@@ -15,8 +15,14 @@ export interface InboundEventTable {
   /** The processor's event id, or a deterministic key synthesised from the event's content. */
   provider_event_id: string;
   event_type: string;
-  /** The body bytes exactly as received; replays re-map from these. */
+  /**
+   * The body bytes exactly as received, sealed (secret-box.ts `sealBytes`) under `payload_key_id`;
+   * replays re-map from these. Empty once dropped after the retention period.
+   */
   raw_body: ColumnType<Uint8Array, Buffer, Buffer>;
+  /** The key that sealed `raw_body`; null for a body stored in clear before sealing existed (or dropped). */
+  payload_key_id: string | null;
+  payload_dropped_at: Date | null;
   headers: Json<Record<string, string>>;
   query: Json<Record<string, string>>;
   received_at: Date;
@@ -33,7 +39,6 @@ export interface InboundEventTable {
   waiting_for: string | null;
   trace: JsonWithDefault<string[]>;
   conversion_ids: JsonWithDefault<string[]>;
-  confirmation: ColumnType<unknown, string | null, string | null>;
   processed_at: Date | null;
   updated_at: Date;
 }

@@ -9,6 +9,7 @@ import { findActiveApiKeyByHash } from '../../db/repositories/api-key.repository
 import type { ApiKeyScope } from '../../db/tables/api-key.table.js';
 import type { HubServices } from '../../hub-services.js';
 import { constantTimeEqual, sha256Hex } from '../../lib/hashing.js';
+import { noteRequestFacts } from '../request-facts.js';
 
 export interface MerchantAuth {
   merchantId: string;
@@ -16,7 +17,8 @@ export interface MerchantAuth {
   scope: ApiKeyScope;
 }
 
-function bearerToken(req: Request): string | null {
+/** The credential of an `Authorization: Bearer <credential>` header, or null. */
+export function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -59,6 +61,8 @@ export function requireAdmin(services: HubServices): RequestHandler {
 
 export function setMerchantAuth(res: Response, auth: MerchantAuth): void {
   res.locals.merchantAuth = auth;
+  // The request's log line names the merchant it was authenticated as.
+  noteRequestFacts(res, { merchantId: auth.merchantId });
 }
 
 /** The authenticated merchant of this request; routes mounted behind the API gate always have one. */

@@ -1,19 +1,24 @@
-/** @module Inbound events as the API shows them (SPEC §6 event log). */
+/** @module Inbound events as the API shows them (SPEC §6 event log), personal data masked. */
 import type { InboundEvent } from '../../db/tables/inbound-event.table.js';
+import { openPayload } from '../../engine/stored-payload.js';
 import { parseNestedForm } from '../../lib/form-body.js';
 import { safeParseJson } from '../../lib/safe-parse-json.js';
+import type { SealingKeys } from '../../lib/secret-box.js';
+import { maskPersonalData } from './personal-data-mask.js';
 
-/** The delivery's body as data: JSON, a form, or text; a GET notification shows its query. */
-export function presentPayload(event: InboundEvent): unknown {
-  const body = Buffer.from(event.raw_body);
+/** The delivery's body as data (JSON, a form, or text; a GET notification shows its query), personal fields masked. */
+export function presentPayload(event: InboundEvent, payloadKeys: SealingKeys): unknown {
+  if (event.payload_dropped_at !== null) return { dropped: true, droppedAt: event.payload_dropped_at.toISOString() };
+  const body = openPayload(payloadKeys, event);
   if (body.length === 0) return { query: event.query };
   const json = safeParseJson(body);
-  if (json.success) return json.value;
-  if ((event.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return parseNestedForm(body);
-  return body.toString('utf8');
+  if (json.success) return maskPersonalData(json.value);
+  if ((event.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return maskPersonalData(parseNestedForm(body));
+  // Neither JSON nor a form: nothing can tell which part is personal, so none of it is shown.
+  return { unreadable: true, bytes: body.length };
 }
 
-export function presentEvent(event: InboundEvent, options: { withPayload: boolean }) {
+export function presentEvent(event: InboundEvent, options: { withPayload: false } | { withPayload: true; payloadKeys: SealingKeys }) {
   return {
     id: event.id,
     connectionId: event.connection_id,
@@ -30,6 +35,6 @@ export function presentEvent(event: InboundEvent, options: { withPayload: boolea
     waitingFor: event.status === 'waiting' ? event.waiting_for : null,
     conversionIds: event.conversion_ids,
     trace: event.trace,
-    ...(options.withPayload ? { payload: presentPayload(event) } : {}),
+    ...(options.withPayload ? { payload: presentPayload(event, options.payloadKeys) } : {}),
   };
 }

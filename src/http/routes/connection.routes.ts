@@ -1,22 +1,26 @@
 /**
  * @module `/api/v1/connections` (SPEC §6): a merchant's processor accounts. Secrets are write-only,
  * sealed with AES-256-GCM before they reach the database; the webhook URL to give the processor
- * is in every answer.
+ * is in every answer. A URL token (Gumroad), which is a secret too, is in it only in the answer that
+ * generated it: the creation, or `POST /:id/rotate-token`.
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../contract/errors.js';
+import { NotFoundError, UnavailableError, ValidationError } from '../../contract/errors.js';
 import { PROVIDER_IDS, type ProviderId } from '../../contract/providers.js';
 import type { ProviderAdapter } from '../../contract/provider-adapter.js';
 import { findCampaign } from '../../db/repositories/campaign.repository.js';
-import { findConnection, insertConnection, listConnections, updateConnection } from '../../db/repositories/connection.repository.js';
+import {
+  findConnection, insertConnection, listConnections, updateConnection, updateConnectionIfCredentialsUnchanged,
+} from '../../db/repositories/connection.repository.js';
 import type { Connection, ConnectionUpdate } from '../../db/tables/connection.table.js';
 import { openCredentials, sealCredentials } from '../../engine/connection-directory.js';
+import { newUrlToken, previousTokenValidUntil, rotateUrlToken, URL_TOKEN_GRACE_PERIOD_MS, urlTokenPrefix } from '../../engine/url-token-rotation.js';
 import type { HubServices } from '../../hub-services.js';
-import { newId, randomBase62 } from '../../lib/ids.js';
+import { newId } from '../../lib/ids.js';
 import { checkOutboundUrl } from '../../lib/network-guard.js';
 import { merchantAuth, requireWriteScope } from '../middleware/authenticate.js';
-import { presentConnection } from '../presenters/connection.presenter.js';
+import { presentConnection, type UrlTokenDisplay } from '../presenters/connection.presenter.js';
 import { sendData, sendList } from '../responses.js';
 import { idField, pageQueryFields, pageRequest } from '../schemas.js';
 import { parseOrThrow, pathParameter } from '../validation.js';
@@ -40,6 +44,14 @@ const updateBody = z.strictObject({
 });
 
 const listQuery = z.strictObject({ provider: z.enum(PROVIDER_IDS).optional(), ...pageQueryFields });
+
+// 0 ends the replaced token at once (it leaked); more than the default is never needed to update the processor.
+const rotateBody = z.strictObject({
+  gracePeriodSeconds: z.number().int().min(0).max(URL_TOKEN_GRACE_PERIOD_MS / 1000).optional(),
+});
+
+/** Read-modify-write attempts before giving up on a connection that keeps changing underneath. */
+const MAX_CREDENTIAL_WRITE_ATTEMPTS = 3;
 
 function splitOptions(adapter: ProviderAdapter, options: unknown) {
   const settings = adapter.parseOptions(options ?? {});
@@ -83,9 +95,34 @@ export function connectionRoutes(services: HubServices): Router {
     if (!adapter) throw new ValidationError(`provider ${provider} is not available in this hub`, [{ field: 'provider', message: 'not available' }]);
     return adapter;
   };
-  const urlTokenOf = (connection: Connection): string | null =>
-    adapterFor(connection.provider).secrets === 'url_token' ? (openCredentials(encryptionKey, connection).secrets[0] ?? null) : null;
-  const present = (connection: Connection) => presentConnection(connection, config.publicUrl, urlTokenOf(connection));
+  const hasUrlToken = (connection: Pick<Connection, 'provider'>): boolean => adapterFor(connection.provider).secrets === 'url_token';
+  // The token is opened only for its prefix; the whole of it is passed on only by the request that generated it.
+  const urlTokenOf = (connection: Connection, shownOnce: string | undefined): UrlTokenDisplay | null => {
+    if (!hasUrlToken(connection)) return null;
+    const credentials = openCredentials(encryptionKey, connection);
+    const token = credentials.secrets[0] ?? '';
+    return { prefix: urlTokenPrefix(token), previousValidUntil: previousTokenValidUntil(credentials, clock.now()), shownOnce };
+  };
+  const present = (connection: Connection, shownOnce?: string) => presentConnection(connection, config.publicUrl, urlTokenOf(connection, shownOnce));
+
+  /**
+   * Changes a connection from what it is now, and applies the change only if nobody rewrote its
+   * credentials in between (else reads again), so a rotation and a PATCH racing each other cannot
+   * undo one another: a token handed out must be the one that works.
+   */
+  const rewriteConnection = async (merchantId: string, connectionId: string, change: (connection: Connection) => ConnectionUpdate | Promise<ConnectionUpdate>): Promise<Connection> => {
+    for (let attempt = 1; attempt <= MAX_CREDENTIAL_WRITE_ATTEMPTS; attempt += 1) {
+      const connection = await findConnection(db, merchantId, connectionId);
+      if (!connection) throw new NotFoundError('connection');
+      const changes = await change(connection);
+      const updated = await updateConnectionIfCredentialsUnchanged(db, merchantId, connectionId, connection.sealed_credentials, changes);
+      if (updated) {
+        services.connections.invalidate(connectionId);
+        return updated;
+      }
+    }
+    throw new UnavailableError('the connection kept changing while it was being updated; retry');
+  };
 
   router.post('/', requireWriteScope, async (req, res) => {
     const body = parseOrThrow(createBody, req.body);
@@ -97,21 +134,22 @@ export function connectionRoutes(services: HubServices): Router {
     if (!(await findCampaign(db, merchantId, body.campaignId))) throw new NotFoundError('campaign');
     const id = newId('con');
     // Unsigned processors (Gumroad) authenticate with a secret token in the URL the hub hands out.
-    const secrets = adapter.secrets === 'url_token' ? [randomBase62(32)] : (body.secrets ?? []);
+    const urlToken = adapter.secrets === 'url_token' ? newUrlToken() : undefined;
+    const secrets = urlToken ? [urlToken] : (body.secrets ?? []);
     const now = clock.now();
     const connection = await insertConnection(db, {
       merchant_id: merchantId, id, provider: adapter.id, campaign_id: body.campaignId, mode: body.mode ?? 'live',
       sealed_credentials: sealCredentials(encryptionKey, id, { secrets, secretOptions }),
       public_options: JSON.stringify(publicOptions), created_at: now, updated_at: now, deleted_at: null,
     });
-    sendData(res, 201, present(connection));
+    sendData(res, 201, present(connection, urlToken));
   });
 
   router.get('/', async (req, res) => {
     const query = parseOrThrow(listQuery, req.query, 'query');
     const page = pageRequest(query);
     const { rows, total } = await listConnections(db, merchantAuth(res).merchantId, query, page);
-    sendList(res, rows.map(present), page, total);
+    sendList(res, rows.map((row) => present(row)), page, total);
   });
 
   router.get('/:connectionId', async (req, res) => {
@@ -123,32 +161,54 @@ export function connectionRoutes(services: HubServices): Router {
   router.patch('/:connectionId', requireWriteScope, async (req, res) => {
     const body = parseOrThrow(updateBody, req.body);
     const { merchantId } = merchantAuth(res);
-    const connectionId = pathParameter(req, 'connectionId');
-    const connection = await findConnection(db, merchantId, connectionId);
-    if (!connection) throw new NotFoundError('connection');
-    const adapter = adapterFor(connection.provider);
-    checkSecrets(adapter, body.secrets, false);
-    const changes: ConnectionUpdate = { updated_at: clock.now() };
-    if (body.campaignId !== undefined) {
-      if (!(await findCampaign(db, merchantId, body.campaignId))) throw new NotFoundError('campaign');
-      changes.campaign_id = body.campaignId;
-    }
-    if (body.mode !== undefined) changes.mode = body.mode;
-    if (body.secrets !== undefined || body.options !== undefined) {
-      const current = openCredentials(encryptionKey, connection);
-      // Options are replaced as a whole: what is not sent again is removed.
-      const split = body.options !== undefined ? splitOptions(adapter, body.options) : null;
-      if (split) await checkOutboundUrls(split.outboundUrls, config.allowPrivateNetwork);
-      changes.sealed_credentials = sealCredentials(encryptionKey, connection.id, {
-        secrets: body.secrets ?? current.secrets,
-        secretOptions: split ? split.secretOptions : current.secretOptions,
-      });
-      if (split) changes.public_options = JSON.stringify(split.publicOptions);
-    }
-    const updated = await updateConnection(db, merchantId, connection.id, changes);
-    if (!updated) throw new NotFoundError('connection');
-    services.connections.invalidate(connection.id);
+    const updated = await rewriteConnection(merchantId, pathParameter(req, 'connectionId'), async (connection) => {
+      const adapter = adapterFor(connection.provider);
+      checkSecrets(adapter, body.secrets, false);
+      const changes: ConnectionUpdate = { updated_at: clock.now() };
+      if (body.campaignId !== undefined) {
+        if (!(await findCampaign(db, merchantId, body.campaignId))) throw new NotFoundError('campaign');
+        changes.campaign_id = body.campaignId;
+      }
+      if (body.mode !== undefined) changes.mode = body.mode;
+      if (body.secrets !== undefined || body.options !== undefined) {
+        const current = openCredentials(encryptionKey, connection);
+        // Options are replaced as a whole: what is not sent again is removed.
+        const split = body.options !== undefined ? splitOptions(adapter, body.options) : null;
+        if (split) await checkOutboundUrls(split.outboundUrls, config.allowPrivateNetwork);
+        // A URL token rotated away and still in its grace period is kept: changing options does not end it early.
+        changes.sealed_credentials = sealCredentials(encryptionKey, connection.id, {
+          ...current,
+          secrets: body.secrets ?? current.secrets,
+          secretOptions: split ? split.secretOptions : current.secretOptions,
+        });
+        if (split) changes.public_options = JSON.stringify(split.publicOptions);
+      }
+      return changes;
+    });
     sendData(res, 200, present(updated));
+  });
+
+  /**
+   * A new URL token, shown this once in `webhookUrl`; the replaced one is still accepted for the
+   * grace period. 400, not 404, for a provider without URL tokens: the connection exists and this
+   * key may see it, so "not found" would be untrue; the message says how that provider rotates.
+   */
+  router.post('/:connectionId/rotate-token', requireWriteScope, async (req, res) => {
+    const body = parseOrThrow(rotateBody, req.body ?? {});
+    const { merchantId } = merchantAuth(res);
+    const gracePeriodMs = body.gracePeriodSeconds === undefined ? URL_TOKEN_GRACE_PERIOD_MS : body.gracePeriodSeconds * 1000;
+    const token = newUrlToken();
+    const rotated = await rewriteConnection(merchantId, pathParameter(req, 'connectionId'), (connection) => {
+      const secretKind = adapterFor(connection.provider).secrets;
+      if (secretKind !== 'url_token') {
+        const instead = secretKind === 'required' ? 'rotate its signing secret with PATCH {"secrets": [new, old]}' : 'its deliveries are confirmed with the processor\'s API';
+        throw new ValidationError(`${connection.provider} connections have no URL token: ${instead}`, [{ field: 'provider', message: 'has no URL token' }]);
+      }
+      const now = clock.now();
+      const credentials = rotateUrlToken(openCredentials(encryptionKey, connection), token, now, gracePeriodMs);
+      return { sealed_credentials: sealCredentials(encryptionKey, connection.id, credentials), updated_at: now };
+    });
+    sendData(res, 200, present(rotated, token));
   });
 
   router.delete('/:connectionId', requireWriteScope, async (req, res) => {

@@ -1,7 +1,7 @@
 /** @module `/api/v1/events`: the inbound event log and idempotent replay (SPEC §6). */
 import { Router } from 'express';
 import { z } from 'zod';
-import { NotFoundError } from '../../contract/errors.js';
+import { HubError, NotFoundError } from '../../contract/errors.js';
 import { PROVIDER_IDS } from '../../contract/providers.js';
 import { findInboundEvent, listInboundEvents } from '../../db/repositories/inbound-event.repository.js';
 import type { HubServices } from '../../hub-services.js';
@@ -32,13 +32,18 @@ export function eventRoutes(services: HubServices): Router {
   router.get('/:eventId', async (req, res) => {
     const event = await findInboundEvent(db, merchantAuth(res).merchantId, req.params.eventId);
     if (!event) throw new NotFoundError('event');
-    sendData(res, 200, presentEvent(event, { withPayload: true }));
+    sendData(res, 200, presentEvent(event, { withPayload: true, payloadKeys: services.keys.payloads }));
   });
 
   // Replays re-run today's code on the stored bytes; every effect is idempotent, so nothing counts twice.
   router.post('/:eventId/replay', requireWriteScope, async (req, res) => {
     const { merchantId } = merchantAuth(res);
     const eventId = pathParameter(req, 'eventId');
+    const stored = await findInboundEvent(db, merchantId, eventId);
+    if (!stored) throw new NotFoundError('event');
+    if (stored.payload_dropped_at !== null) {
+      throw new HubError('invalid_transition', `event ${eventId} cannot be replayed: its raw delivery was dropped after the retention period (HUB_RAW_PAYLOAD_RETENTION_DAYS)`);
+    }
     if (!(await services.processor.processNow(merchantId, eventId))) throw new NotFoundError('event');
     const event = await findInboundEvent(db, merchantId, eventId);
     if (!event) throw new NotFoundError('event');

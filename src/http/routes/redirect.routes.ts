@@ -41,8 +41,10 @@ export function redirectRoutes(services: HubServices): Router {
       return;
     }
     // A returning visitor keeps their id, so later sales attribute to the latest click of the same person.
-    const known = [cookieValue(req, 'hub_vid'), firstQueryValue(req, 'hub_vid')].find(isValidVisitorId);
-    let visitorId = known ?? null;
+    // Only from the hub's own cookie, never from the query: a visitor id travels in landing URLs, and
+    // whoever learned one could otherwise click their own link with it and take that visitor's sales.
+    const fromCookie = cookieValue(req, 'hub_vid');
+    let visitorId = isValidVisitorId(fromCookie) ? fromCookie : null;
     let clickId: string | null = null;
     // Over the per-IP budget the visitor is still sent on, but the click is not stored (SPEC §4).
     if (services.limiters.clicks.consume(`ip:${req.ip ?? 'unknown'}`).allowed) {
@@ -71,6 +73,9 @@ export function redirectRoutes(services: HubServices): Router {
       secure: config.publicUrl.startsWith('https://'),
     });
     res.setHeader('Cache-Control', 'no-store');
+    // The browser's own default instead of the hub's no-referrer: the merchant's analytics still see
+    // which site (its origin only, never a path) sent the buyer through the link.
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
     res.redirect(302, destination.toString());
   });
 

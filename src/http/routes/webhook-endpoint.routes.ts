@@ -9,7 +9,7 @@ import { OUTBOUND_EVENT_TYPES } from '../../engine/conversion-events.js';
 import type { HubServices } from '../../hub-services.js';
 import { newId } from '../../lib/ids.js';
 import { checkOutboundUrl } from '../../lib/network-guard.js';
-import { sealSecret } from '../../lib/secret-box.js';
+import { sealText } from '../../lib/secret-box.js';
 import { generateWebhookSecret } from '../../lib/standard-webhooks.js';
 import { merchantAuth, requireWriteScope } from '../middleware/authenticate.js';
 import { presentDelivery, presentWebhookEndpoint } from '../presenters/webhook-endpoint.presenter.js';
@@ -44,7 +44,7 @@ export function webhookEndpointRoutes(services: HubServices): Router {
     const now = clock.now();
     const endpoint = await insertWebhookEndpoint(db, {
       merchant_id: merchantAuth(res).merchantId, id, url: body.url, events: JSON.stringify(body.events),
-      sealed_secret: sealSecret(encryptionKey, secret, id), status: 'enabled', disabled_reason: null, created_at: now, updated_at: now, deleted_at: null,
+      sealed_secret: sealText(encryptionKey, secret, id), status: 'enabled', disabled_reason: null, created_at: now, updated_at: now, deleted_at: null,
     });
     // The secret is shown this once; the hub keeps it sealed to sign deliveries.
     sendData(res, 201, { ...presentWebhookEndpoint(endpoint), secret });
