@@ -7,17 +7,24 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 
+export interface ServerLimits {
+  maxConnections: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+}
+
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
-export function createHubServer(options: { maxConnections: number }, listener?: RequestListener): Server {
+export function createHubServer(limits: ServerLimits, listener?: RequestListener): Server {
   const server = createServer({
-    headersTimeout: HEADERS_TIMEOUT_MS,
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    connectionsCheckingInterval: 1_000,
+    headersTimeout: limits.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+    requestTimeout: limits.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: limits.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
+    connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs ?? 1_000),
   }, listener);
-  server.maxConnections = options.maxConnections;
+  server.maxConnections = limits.maxConnections;
   return server;
 }

@@ -5,8 +5,12 @@
  * ids meant to grow the rate limiter. Every answer is a 4xx, no body is read for nothing, nothing is
  * logged as an error, and the hub keeps serving.
  */
+import { once } from 'node:events';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/http/create-app.js';
+import { createHubServer, type ServerLimits } from '../../src/http/create-server.js';
 import { recordingLogger, type RecordingLogger } from '../helpers/recording-logger.js';
 import { ADMIN_TOKEN, apiClient, createCampaignWithAffiliate, createMerchant, createTestHub, type TestHub, type TestMerchant } from '../helpers/test-hub.js';
 
@@ -196,5 +200,88 @@ describe('hostile input', () => {
         await own.close();
       }
     });
+  });
+});
+
+describe('slow and greedy clients', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await createTestHub();
+  });
+  afterAll(async () => hub.close());
+
+  /** The hub's own listener behind a server with these limits (the production values are 10 s and 30 s; the mechanism is the same). */
+  async function serverWith(limits: ServerLimits): Promise<{ port: number; close: () => Promise<void> }> {
+    const server = createHubServer(limits, createApp(hub.services));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return {
+      port: (server.address() as AddressInfo).port,
+      close: () => {
+        server.closeAllConnections();
+        return new Promise((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  /** Resolves when the server closes the socket (or after `waitMs` with false). */
+  function closedWithin(socket: Socket, waitMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), waitMs);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  it('cuts a client that never finishes its headers', async () => {
+    const server = await serverWith({ maxConnections: 100, headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    try {
+      const socket = connect(server.port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write('POST /api/v1/conversions HTTP/1.1\r\nHost: hub\r\nX-Slow: ');
+      socket.on('data', () => undefined);
+      expect(await closedWithin(socket, 3_000)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('cuts a client that sends its body too slowly', async () => {
+    const server = await serverWith({ maxConnections: 100, headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    try {
+      const socket = connect(server.port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(`POST /webhooks/stripe/con_x HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+      socket.on('data', () => undefined);
+      const dribble = setInterval(() => socket.write(' '), 100);
+      try {
+        expect(await closedWithin(socket, 3_000)).toBe(true);
+      } finally {
+        clearInterval(dribble);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('holds no more than HUB_MAX_CONNECTIONS sockets open', async () => {
+    const server = await serverWith({ maxConnections: 3 });
+    const sockets: Socket[] = [];
+    try {
+      for (let index = 0; index < 3; index += 1) {
+        const socket = connect(server.port, '127.0.0.1');
+        await once(socket, 'connect');
+        sockets.push(socket);
+      }
+      const extra = connect(server.port, '127.0.0.1');
+      sockets.push(extra);
+      expect(await closedWithin(extra, 2_000)).toBe(true);
+      expect(sockets.slice(0, 3).every((socket) => !socket.destroyed)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await server.close();
+    }
   });
 });
