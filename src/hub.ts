@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config.js';
+import type { Config, DatabaseSetting } from './config.js';
 import { resolveSecrets, type ResolvedSecrets } from './embedded-secrets.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type OpenDatabase } from './db/open-database.js';
@@ -35,7 +35,7 @@ export async function startHub(requested: Config, options: { logger: HubLogger; 
   const database = await openDatabase(requested.database);
   let keys: HubKeys;
   try {
-    await migrateToLatest(database.db);
+    await migrate(requested.database, database);
     keys = await loadHubKeys(database.db, [secrets.secretKey, ...requested.previousSecretKeys]);
   } catch (error) {
     await database.close();
@@ -90,6 +90,23 @@ export async function startHub(requested: Config, options: { logger: HubLogger; 
       return stopping;
     },
   };
+}
+
+/**
+ * Migrations may rightly take minutes on a large table: on PostgreSQL they run on a connection of
+ * their own, without the serving pool's query timeout. The embedded database has one session.
+ */
+async function migrate(setting: DatabaseSetting, database: OpenDatabase): Promise<void> {
+  if (setting.kind !== 'postgres') {
+    await migrateToLatest(database.db);
+    return;
+  }
+  const migrating = await openDatabase(setting, { poolSize: 1, queryTimeoutMs: 0 });
+  try {
+    await migrateToLatest(migrating.db);
+  } finally {
+    await migrating.close();
+  }
 }
 
 /** The start-up banner of SPEC §1, as lines of text. */

@@ -59,6 +59,14 @@ describe('stripe adapter: signatures', () => {
     expect(() => adapter.verify(delivery(body, header), connection(['whsec_mine']))).toThrow(SignatureVerificationError);
   });
 
+  it('verifies the exact bytes: a byte-order mark put before a signed body is refused (the stripe package would let it pass)', () => {
+    const header = `t=${t},${v1('whsec_mine')}`;
+    const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]);
+    expect(() => adapter.verify({ ...delivery(body, header), rawBody: withMark }, connection(['whsec_mine']))).toThrow(SignatureVerificationError);
+    // The stripe package decodes the body as text first, which drops the mark: this is the bug it would have let through.
+    expect(Stripe.webhooks.signature?.verifyHeader(withMark, header, 'whsec_mine', 300, undefined, CONTRACT_NOW.getTime())).toBe(true);
+  });
+
   it('stores an authentic body it cannot read as unreadable (to fail visibly and be replayable)', () => {
     const junk = '{"hello": "not an event"}';
     const header = Stripe.webhooks.generateTestHeaderString({ payload: junk, secret: 'whsec_mine', timestamp: t });

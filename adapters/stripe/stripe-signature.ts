@@ -1,39 +1,39 @@
 /**
- * @module `Stripe-Signature` verification with the stripe package: `t=…,v1=…[,v1=…]` over
- * `${t}.${rawBody}`, HMAC-SHA256, any v1 under any of the connection's secrets (rotation).
- * The SDK only bounds a signature's age; the hub also refuses timestamps from the future.
+ * @module `Stripe-Signature` verification: `t=…,v1=…[,v1=…]` over `${t}.${rawBody}`, HMAC-SHA256,
+ * any v1 under any of the connection's secrets (rotation), every pair compared in constant time, the
+ * timestamp within 300 s either way. The HMAC is computed over the exact bytes received: the stripe
+ * package's own check decodes the body as text first, which drops a leading byte-order mark and
+ * replaces invalid UTF-8, so bytes Stripe never signed would pass it.
  */
-import Stripe from 'stripe';
 import { SignatureVerificationError } from '../../src/contract/errors.js';
+import { matchesAnySignature } from '../../src/lib/hmac.js';
 
 export const STRIPE_TOLERANCE_SECONDS = 300;
 
-function headerTimestamp(header: string): number | null {
+function parseHeader(header: string): { timestamp: number | null; signatures: string[] } {
+  let timestamp: number | null = null;
+  const signatures: string[] = [];
   for (const part of header.split(',')) {
-    const [key, value] = part.split('=');
-    if (key?.trim() === 't' && value && /^\d+$/.test(value.trim())) return Number(value.trim());
+    const separator = part.indexOf('=');
+    if (separator === -1) continue;
+    const key = part.slice(0, separator).trim();
+    const value = part.slice(separator + 1).trim();
+    if (key === 't' && /^\d{1,12}$/.test(value)) timestamp = Number(value);
+    else if (key === 'v1') signatures.push(value);
   }
-  return null;
+  return { timestamp, signatures };
 }
 
 export function verifyStripeSignature(rawBody: Buffer, header: string | undefined, secrets: readonly string[], receivedAt: Date): void {
   if (!header) throw new SignatureVerificationError('missing Stripe-Signature header');
-  const timestamp = headerTimestamp(header);
+  const { timestamp, signatures } = parseHeader(header);
   if (timestamp === null) throw new SignatureVerificationError('Stripe-Signature header has no timestamp (t=…)');
-  if (timestamp - Math.floor(receivedAt.getTime() / 1000) > STRIPE_TOLERANCE_SECONDS) {
-    throw new SignatureVerificationError('Stripe-Signature timestamp is in the future, beyond the 300 s tolerance');
+  if (signatures.length === 0) throw new SignatureVerificationError('Stripe signature verification failed: No signatures found with expected scheme (v1) in the Stripe-Signature header');
+  const age = Math.floor(receivedAt.getTime() / 1000) - timestamp;
+  if (age > STRIPE_TOLERANCE_SECONDS) throw new SignatureVerificationError('Stripe signature verification failed: timestamp outside the tolerance zone (older than 300 s)');
+  if (-age > STRIPE_TOLERANCE_SECONDS) throw new SignatureVerificationError('Stripe-Signature timestamp is in the future, beyond the 300 s tolerance');
+  const signedPayload = Buffer.concat([Buffer.from(`${timestamp}.`, 'utf8'), rawBody]);
+  if (!matchesAnySignature(secrets, signedPayload, signatures, 'hex')) {
+    throw new SignatureVerificationError('Stripe signature verification failed: no signatures found matching the expected signature for payload');
   }
-  const { signature } = Stripe.webhooks;
-  if (!signature) throw new Error('the stripe package offers no signature verifier');
-  let lastError: unknown = null;
-  for (const secret of secrets) {
-    try {
-      signature.verifyHeader(rawBody, header, secret, STRIPE_TOLERANCE_SECONDS, undefined, receivedAt.getTime());
-      return;
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  const reason = lastError instanceof Error ? (lastError.message.split('\n')[0] ?? lastError.message).trim() : 'no secret configured';
-  throw new SignatureVerificationError(`Stripe signature verification failed: ${reason}`, { cause: lastError });
 }

@@ -5,7 +5,8 @@ import { openDatabase } from '../db/open-database.js';
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
-  const database = await openDatabase(config.database, { poolSize: 1 });
+  // No query timeout: a migration on a large table may rightly take minutes.
+  const database = await openDatabase(config.database, { poolSize: 1, queryTimeoutMs: 0 });
   try {
     const results = await migrateToLatest(database.db);
     for (const result of results) process.stdout.write(`${result.status === 'Success' ? 'applied' : result.status}: ${result.migrationName}\n`);

@@ -41,10 +41,12 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** kysely's query log hook, for diagnosing (the benchmark's per-query timings use it). */
   log?: KyselyConfig['log'];
+  /** PostgreSQL: how long a query may go unanswered before its connection is given up (default 5 s; 0 = no limit, for migrations). */
+  queryTimeoutMs?: number;
 }
 
 export async function openDatabase(setting: DatabaseSetting, options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
-  if (setting.kind === 'postgres') return openPostgres(setting.url, options.poolSize ?? 20, options.log);
+  if (setting.kind === 'postgres') return openPostgres(setting.url, options.poolSize ?? 20, options.log, options.queryTimeoutMs ?? POSTGRES_QUERY_TIMEOUT_MS);
   const dataDir = setting.kind === 'embedded' ? join(setting.dataDir, 'pgdata') : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir ?? 'memory://', { parsers: { [INT8_OID]: parseInt8 } });
@@ -90,9 +92,14 @@ function statementName(text: string): string {
 /** pg's own message when a query gets no answer within `query_timeout`. */
 const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';
 
-export const POSTGRES_QUERY_TIMEOUT_MS = 10_000;
+/**
+ * Every query the hub serves with answers in milliseconds; one unanswered for 5 s is on a connection
+ * that went silent (a failover, a proxy dropping packets), and the request gets its 503 while the
+ * processor is still listening. Migrations, which may rightly take minutes, run without it.
+ */
+export const POSTGRES_QUERY_TIMEOUT_MS = 5_000;
 
-function openPostgres(url: string, poolSize: number, log: KyselyConfig['log']): OpenDatabase {
+function openPostgres(url: string, poolSize: number, log: KyselyConfig['log'], queryTimeoutMs: number): OpenDatabase {
   const pool = new pg.Pool({
     Client: PreparingClient,
     connectionString: url,
@@ -101,7 +108,7 @@ function openPostgres(url: string, poolSize: number, log: KyselyConfig['log']): 
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     // A connection that went silent (failover, a proxy dropping packets) is given up on, not waited on.
-    query_timeout: POSTGRES_QUERY_TIMEOUT_MS,
+    ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),
     keepAlive: true,
     types: { getTypeParser: hubTypeParser as typeof pg.types.getTypeParser },
   });
