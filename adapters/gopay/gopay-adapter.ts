@@ -12,6 +12,7 @@ import { GoPayApi } from './gopay-api-client.js';
 import { GOPAY_DEFAULT_API_BASE, GOPAY_DEFAULT_TIMEOUT_MS, gopayConfirmationSchema, gopayOptionsSchema, type GoPayOptions } from './gopay-schema.js';
 import { notifiedPaymentId } from './gopay-signature.js';
 import { mapGoPayPayment } from './map-gopay-event.js';
+import { notificationKey, paymentStateKey } from './gopay-event-identity.js';
 
 /** The event type every notification is stored under: what happened is only known once GoPay is asked. */
 export const GOPAY_EVENT_TYPE = 'payment_notification';
@@ -32,8 +33,9 @@ export function createGoPayAdapter(_options: AdapterFactoryOptions) {
     },
     verify(delivery: WebhookDelivery, _connection: ConnectionContext) {
       const paymentId = notifiedPaymentId(delivery);
-      // One event per payment, re-armed by every notification: GoPay notifies on each state change.
-      return { outcome: 'event', providerEventId: `payment:${paymentId}`, eventType: GOPAY_EVENT_TYPE, onRedelivery: 'refresh' };
+      // A notification waiting to be read: notifications that arrive before it is read are one (each
+      // re-arms it, so the state read is the latest); once read it is named by the state GoPay reported.
+      return { outcome: 'event', providerEventId: notificationKey(paymentId), eventType: GOPAY_EVENT_TYPE, onRedelivery: 'refresh' };
     },
     async confirm(event: StoredEvent, connection: ConnectionContext, io: AdapterIo) {
       const options = optionsOf(connection);
@@ -44,6 +46,12 @@ export function createGoPayAdapter(_options: AdapterFactoryOptions) {
         clientSecret: options.clientSecret,
         timeoutMs: options.requestTimeoutMs ?? GOPAY_DEFAULT_TIMEOUT_MS,
       }, notifiedPaymentId(event), options.goid);
+    },
+    confirmedEventId(event: StoredEvent, confirmation: unknown) {
+      // A notification is stored as `payment:<id>` until GoPay says what it is; after that it carries its state.
+      if (event.providerEventId !== notificationKey(notifiedPaymentId(event))) return null;
+      const parsed = gopayConfirmationSchema.safeParse(confirmation);
+      return parsed.success ? paymentStateKey(parsed.data) : null;
     },
     map(event: StoredEvent, connection: ConnectionContext, confirmation: unknown) {
       const parsed = gopayConfirmationSchema.safeParse(confirmation);

@@ -65,6 +65,13 @@ export interface ProviderAdapter {
   verify(delivery: WebhookDelivery, connection: ConnectionContext): VerifiedDelivery;
   /** Optional: fetch the processor's own record of the event (runs in processing, may fail and be retried). */
   confirm?(event: StoredEvent, connection: ConnectionContext, io: AdapterIo): Promise<unknown>;
+  /**
+   * Optional: the event's own identity once `confirm` has said what it is, for processors whose
+   * notification names only an object (GoPay: the payment, whose state must be read). Events of one
+   * confirmed identity are one event: a notification that turns out to name an identity already
+   * stored is a re-delivery of it. Null when the event already carries its confirmed identity.
+   */
+  confirmedEventId?(event: StoredEvent, confirmation: unknown): string | null;
   /** Pure: the stored event (and the confirmation, if any) → canonical records, an ignore, or a wait. */
   map(event: StoredEvent, connection: ConnectionContext, confirmation: unknown): MappingResult;
 }

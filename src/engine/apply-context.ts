@@ -12,6 +12,8 @@ export interface ApplyContext {
   readonly defaultCampaignId: string;
   readonly piiKey: Buffer;
   readonly now: Date;
+  /** When the hub received the delivery being applied: no click recorded after it can have led to the sale. */
+  readonly receivedAt: Date;
   /** References bound in this transaction; their waiters are woken again once it commits. */
   readonly boundReferences: string[];
 }

@@ -277,7 +277,7 @@ async function resolveAttributionOneByOne(
     if (!found) throw new Error(`campaign ${campaignId} is missing`);
   }
   const attribution = await attributeSale(trx, {
-    merchantId, campaign: found.campaign, saleTime: record.occurredAt, hintSource: hints.source,
+    merchantId, campaign: found.campaign, saleTime: record.occurredAt, receivedAt: context.receivedAt, hintSource: hints.source,
     hints: { clickId: hints.clickId, visitorId: hints.visitorId, affiliateId: null },
     ...(click !== undefined ? { knownClick: click } : {}),
   });

@@ -22,9 +22,32 @@ export type AttributionOutcome =
   | { attributed: true; affiliateId: string; clickId: string | null; visitorId: string | null; trace: string[]; problems: AttributionProblem[] }
   | { attributed: false; problems: AttributionProblem[]; trace: string[] };
 
+/**
+ * Rule 2's window: clicks from the cookie window before the sale, and — because processors' and
+ * stores' clocks run behind and truncate — up to the campaign's clock-skew allowance after the sale
+ * time they report, but never after the hub received the delivery (a later click cannot have led to
+ * the sale). A sale with no delivery time (the API's own "now", an import) has the allowance alone.
+ */
+export function visitorClickWindow(campaign: Pick<Campaign, 'cookie_window_days' | 'clock_skew_minutes'>, saleTime: Date, receivedAt: Date | null): { from: Date; until: Date } {
+  const allowed = saleTime.getTime() + campaign.clock_skew_minutes * 60_000;
+  return { from: addDays(saleTime, -campaign.cookie_window_days), until: new Date(receivedAt ? Math.min(allowed, receivedAt.getTime()) : allowed) };
+}
+
+function skewNote(click: Click, saleTime: Date, campaign: Pick<Campaign, 'clock_skew_minutes'>): string {
+  const after = click.created_at.getTime() - saleTime.getTime();
+  if (after <= 0) return '';
+  const seconds = Math.round(after / 1000);
+  const shown = seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
+  return ` (recorded ${shown} after the reported sale time, before the delivery arrived: within the ${campaign.clock_skew_minutes}-minute clock-skew allowance)`;
+}
+
 export async function attributeSale(
   db: Executor,
-  input: { merchantId: string; campaign: Campaign; hints: AttributionHints; saleTime: Date; hintSource?: string; knownClick?: Click | null },
+  input: {
+    merchantId: string; campaign: Campaign; hints: AttributionHints; saleTime: Date;
+    /** When the hub received the delivery; null when there is none. */
+    receivedAt?: Date | null; hintSource?: string; knownClick?: Click | null;
+  },
 ): Promise<AttributionOutcome> {
   const { merchantId, campaign, hints, saleTime } = input;
   const source = input.hintSource ?? 'request';
@@ -46,15 +69,10 @@ export async function attributeSale(
   }
 
   if (hints.visitorId) {
-    const click = await findLatestVisitorClick(db, {
-      merchantId,
-      visitorId: hints.visitorId,
-      campaignId: campaign.id,
-      from: addDays(saleTime, -campaign.cookie_window_days),
-      until: saleTime,
-    });
+    const window = visitorClickWindow(campaign, saleTime, input.receivedAt ?? null);
+    const click = await findLatestVisitorClick(db, { merchantId, visitorId: hints.visitorId, campaignId: campaign.id, ...window });
     if (click) {
-      trace.push(`${source} visitor_id=${hints.visitorId} → latest click ${click.id} within ${campaign.cookie_window_days} days → affiliate ${click.affiliate_id} in ${campaign.id}`);
+      trace.push(`${source} visitor_id=${hints.visitorId} → latest click ${click.id} within ${campaign.cookie_window_days} days${skewNote(click, saleTime, campaign)} → affiliate ${click.affiliate_id} in ${campaign.id}`);
       return { attributed: true, affiliateId: click.affiliate_id, clickId: click.id, visitorId: hints.visitorId, trace, problems };
     }
     trace.push(`${source} visitor_id=${hints.visitorId} → no click in ${campaign.id} within the ${campaign.cookie_window_days}-day cookie window before the sale`);

@@ -55,6 +55,7 @@ export async function createDirectConversion(trx: Executor, request: DirectConve
     campaign,
     hints: { clickId: request.clickId, visitorId: request.visitorId, affiliateId: request.affiliateId },
     saleTime: now,
+    receivedAt: now,
   });
   // A click id that does not exist is a client error even when another hint would attribute the sale.
   if (!attribution.attributed || attribution.problems.includes('unknown_click')) {

@@ -9,6 +9,7 @@ import { finishEvent, wakeWaitingEvents } from '../db/repositories/inbound-event
 import { resolveReference } from '../db/repositories/order-reference.repository.js';
 import { storableValue, toJsonb } from '../db/storable.js';
 import type { SealingKeys } from '../lib/secret-box.js';
+import { settleConfirmedIdentity } from './confirmed-identity.js';
 import { openPayload } from './stored-payload.js';
 import type { InboundEvent, InboundEventUpdate } from '../db/tables/inbound-event.table.js';
 import type { ApplyContext, RecordOutcome } from './apply-context.js';
@@ -87,7 +88,7 @@ async function wakeAfterCommit(deps: PipelineDependencies, merchantId: string, b
 
 export async function processClaimedEvent(deps: PipelineDependencies, event: InboundEvent): Promise<void> {
   const now = deps.clock.now();
-  const header = eventHeader(event);
+  let header = eventHeader(event);
   const finishWith = async (changes: InboundEventUpdate) => {
     await finishEvent(deps.db, event.merchant_id, event.id, event.generation, { locked_until: null, updated_at: now, ...changes });
     logEventOutcome(deps.logger, event, changes);
@@ -117,6 +118,12 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
     if (!connection || !adapter) throw new Error(connection ? `no adapter for ${event.provider}` : `connection ${event.connection_id} no longer exists`);
     const stored = toStoredEvent(event, deps.payloadKeys);
     const confirmation = adapter.confirm ? await adapter.confirm(stored, connection.context, deps.io) : null;
+    const identity = adapter.confirmedEventId?.(stored, confirmation) ?? null;
+    if (identity !== null && identity !== event.provider_event_id) {
+      const settled = await settleConfirmedIdentity(deps, event, identity, now);
+      if (settled !== 'renamed') return;
+      header = eventHeader({ ...event, provider_event_id: identity });
+    }
     const mapping = mapStoredEvent(adapter, stored, connection.context, confirmation);
 
     if (mapping.livemode !== null && (mapping.livemode ? 'live' : 'test') !== connection.context.mode) {
@@ -142,7 +149,8 @@ export async function processClaimedEvent(deps: PipelineDependencies, event: Inb
     const boundReferences: string[] = [];
     const { waitingFor, changes: finished } = await deps.db.transaction().execute(async (trx) => {
       const context: ApplyContext = {
-        trx, merchantId: event.merchant_id, provider: connection.context.provider, defaultCampaignId: connection.campaignId, piiKey: deps.piiKey, now, boundReferences,
+        trx, merchantId: event.merchant_id, provider: connection.context.provider, defaultCampaignId: connection.campaignId, piiKey: deps.piiKey, now,
+        receivedAt: event.received_at, boundReferences,
       };
       const outcomes: RecordOutcome[] = [];
       for (const record of records) outcomes.push(await applyRecord(context, record));

@@ -125,6 +125,7 @@ describe('GoPay OAuth2 tokens', () => {
     await deliverGoPay(hub, merchant, [Q1]);
     const before = double.tokenRequestCount();
     double.revokeTokens();
+    double.setPayment(attributedGoPayPayment('payment.REFUNDED.1', merchant));
     const [eventId = ''] = await deliverGoPay(hub, merchant, [Q1]);
     expect(await eventOf(merchant, eventId)).toMatchObject({ status: 'processed' });
     expect(double.tokenRequestCount()).toBe(before + 1);

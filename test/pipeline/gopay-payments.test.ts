@@ -58,25 +58,46 @@ describe('GoPay payments', () => {
     expect(event.trace.join('\n')).toContain(`payment additional_params click_id=${merchant.clickId} → click ${merchant.clickId} → affiliate ${merchant.affiliateId}`);
   });
 
-  it('follows the payment through a partial refund (SUCCESS refunds only) and the full refund, one event re-armed by each notification', async () => {
+  it('follows the payment through a partial refund (SUCCESS refunds only) and the full refund, one event per state GoPay reported', async () => {
     const merchant = await setUpGoPayMerchant(hub, double);
     double.setPayment(attributedGoPayPayment('payment.PAID.1', merchant));
-    const [eventId = ''] = await deliverGoPay(hub, merchant, [Q1]);
+    const [paidEventId = ''] = await deliverGoPay(hub, merchant, [Q1]);
 
     double.setPayment(attributedGoPayPayment('payment.PARTIALLY_REFUNDED.1', merchant), gopayRefunds('refunds.1'));
     const again = await notifyGoPay(hub, merchant.connectionId, Q1).expect(200);
-    expect(again.body).toEqual({ received: true, eventId, duplicate: true });
+    // A new state is a new event, answered as one (not as a re-delivery of the PAID one).
+    expect(again.body).toEqual({ received: true, eventId: expect.not.stringMatching(paidEventId) });
     await hub.services.processor.drain();
     let [conversion] = await conversionsOf(merchant);
     // SUCCESS 300.00 of 1399.50 (the FAILED 200.00 and REQUESTED 150.00 do not count): 279.90 × 1099.50 / 1399.50 = 219.90.
     expect(conversion).toMatchObject({ refundedAmount: 300, commission: 219.9, status: 'pending' });
 
     double.setPayment(attributedGoPayPayment('payment.REFUNDED.1', merchant), gopayRefunds('refunds.2'));
-    await deliverGoPay(hub, merchant, [Q1]);
+    const [refundedEventId = ''] = await deliverGoPay(hub, merchant, [Q1]);
     [conversion] = await conversionsOf(merchant);
     expect(conversion).toMatchObject({ refundedAmount: 1399.5, commission: 0, status: 'reversed' });
     expect(conversion?.adjustments.map((line) => [line.type, line.commissionDelta])).toEqual([['commission', 279.9], ['refund', -60], ['refund', -219.9]]);
-    expect(await eventOf(merchant, eventId)).toMatchObject({ status: 'processed' });
+
+    // Each state its own event, named by it, with its own trace; the PAID event's trace is its own still.
+    const events = (await merchant.api.get(`/api/v1/events?connectionId=${merchant.connectionId}`).expect(200)).body.data as { id: string; providerEventId: string; status: string; trace: string[] }[];
+    expect(events.map((event) => event.providerEventId).sort()).toEqual([`payment:${Q1}:PAID`, `payment:${Q1}:PARTIALLY_REFUNDED:30000`, `payment:${Q1}:REFUNDED`]);
+    expect(events.every((event) => event.status === 'processed')).toBe(true);
+    const paid = await eventOf(merchant, paidEventId);
+    expect(paid.trace[0]).toBe(`gopay payment_notification payment:${Q1}:PAID`);
+    expect(paid.trace.join(' ')).not.toMatch(/refund/i);
+    expect((await eventOf(merchant, refundedEventId)).trace[0]).toBe(`gopay payment_notification payment:${Q1}:REFUNDED`);
+  });
+
+  it('keeps two partial refunds of one payment apart: each refunded total is a state of its own', async () => {
+    const merchant = await setUpGoPayMerchant(hub, double);
+    double.setPayment(attributedGoPayPayment('payment.PARTIALLY_REFUNDED.1', merchant), gopayRefunds('refunds.1'));
+    await deliverGoPay(hub, merchant, [Q1]);
+    const [first] = gopayRefunds('refunds.1').filter((refund) => refund.state === 'SUCCESS');
+    double.setRefunds(Q1, [...gopayRefunds('refunds.1'), { ...(first ?? { currency: 'CZK' }), id: 99, state: 'SUCCESS', amount: 10000 }]);
+    const [secondEventId = ''] = await deliverGoPay(hub, merchant, [Q1]);
+    expect((await eventOf(merchant, secondEventId)).status).toBe('processed');
+    const [conversion] = await conversionsOf(merchant);
+    expect(conversion).toMatchObject({ refundedAmount: 400 });
   });
 
   it('records the purchase and its full refund when GoPay’s first notification it sees is already REFUNDED', async () => {
@@ -86,17 +107,19 @@ describe('GoPay payments', () => {
     expect(await conversionsOf(merchant)).toMatchObject([{ orderId: String(Q1), amount: 1399.5, refundedAmount: 1399.5, commission: 0, status: 'reversed' }]);
   });
 
-  it('changes nothing when notified again about a state already applied, and says so', async () => {
+  it('folds a notification of a state already stored into that event: nothing applied twice, and its trace says so', async () => {
     const merchant = await setUpGoPayMerchant(hub, double);
     double.setPayment(attributedGoPayPayment('payment.PARTIALLY_REFUNDED.1', merchant), gopayRefunds('refunds.1'));
     const [eventId = ''] = await deliverGoPay(hub, merchant, [Q1]);
     const before = await conversionsOf(merchant);
-    await deliverGoPay(hub, merchant, [Q1, Q1]);
+    const [repeatId = ''] = await deliverGoPay(hub, merchant, [Q1]);
+    expect(repeatId).not.toBe(eventId);
     expect(await conversionsOf(merchant)).toEqual(before);
     expect(ledgerSum(before[0]!)).toBe(219.9);
-    const trace = (await eventOf(merchant, eventId)).trace.join(' ');
-    expect(trace).toContain(`order ${Q1} is already recorded`);
-    expect(trace).toContain('already reflects this');
+    // One stored event per (payment, state): the repeat is gone, and the stored event says it came again.
+    const events = (await merchant.api.get(`/api/v1/events?connectionId=${merchant.connectionId}`).expect(200)).body.data as { id: string }[];
+    expect(events.map((event) => event.id)).toEqual([eventId]);
+    expect((await eventOf(merchant, eventId)).trace.at(-1)).toMatch(new RegExp(`notified again \\(${repeatId}\\); the processor reports the same state, nothing new`));
   });
 
   it('stores twenty concurrent notifications as one event and records one conversion', async () => {

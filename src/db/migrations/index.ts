@@ -9,6 +9,7 @@ import * as createOutboundWebhooks from './2026_11_21_160000_create_outbound_web
 import * as countUnfinishedClaims from './2026_12_04_120000_count_unfinished_claims.js';
 import * as sealRawPayloads from './2026_12_04_130000_seal_raw_payloads.js';
 import * as lemonSqueezyOwnOrderIds from './2026_12_04_140000_lemon_squeezy_own_order_ids.js';
+import * as campaignClockSkew from './2026_12_04_150000_campaign_clock_skew.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_21_120000_create_core_tables': createCoreTables,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_120000_count_unfinished_claims': countUnfinishedClaims,
   '2026_12_04_130000_seal_raw_payloads': sealRawPayloads,
   '2026_12_04_140000_lemon_squeezy_own_order_ids': lemonSqueezyOwnOrderIds,
+  '2026_12_04_150000_campaign_clock_skew': campaignClockSkew,
 };

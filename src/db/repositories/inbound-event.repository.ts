@@ -232,3 +232,33 @@ export async function claimEventNow(db: Executor, merchantId: string, eventId: s
     .where('merchant_id', '=', merchantId).where('id', '=', eventId)
     .returningAll().executeTakeFirst();
 }
+
+/**
+ * Gives a claimed delivery the identity its processor confirmed, unless it was re-armed meanwhile.
+ * `taken` when another delivery already has that identity (the caller merges); `superseded` when the
+ * claim is no longer the newest (a fresh notification re-armed it: it will be read again).
+ */
+export async function renameDelivery(db: Executor, claim: HeldClaim, connectionId: string, providerEventId: string): Promise<'renamed' | 'taken' | 'superseded'> {
+  const taken = await findDelivery(db, claim.merchantId, connectionId, providerEventId);
+  if (taken) return 'taken';
+  const result = await db.updateTable('inbound_event').set({ provider_event_id: providerEventId })
+    .where('merchant_id', '=', claim.merchantId).where('id', '=', claim.id).where('generation', '=', claim.generation)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n ? 'renamed' : 'superseded';
+}
+
+/**
+ * A claimed delivery that turned out to be a re-delivery of a stored one: it is removed (it held no
+ * more than the stored one does) and the stored one's trace says it came again. False when the claim
+ * is no longer the newest (then nothing changes).
+ */
+export async function mergeIntoDelivery(db: Executor, claim: HeldClaim, connectionId: string, providerEventId: string, note: string): Promise<boolean> {
+  const removed = await db.deleteFrom('inbound_event')
+    .where('merchant_id', '=', claim.merchantId).where('id', '=', claim.id).where('generation', '=', claim.generation)
+    .executeTakeFirst();
+  if (removed.numDeletedRows === 0n) return false;
+  await sql`
+    update inbound_event set trace = trace || jsonb_build_array(${note}::text)
+     where merchant_id = ${claim.merchantId} and connection_id = ${connectionId} and provider_event_id = ${providerEventId}`.execute(db);
+  return true;
+}

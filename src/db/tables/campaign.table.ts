@@ -24,6 +24,8 @@ export interface CampaignTable {
   commission: Json<CommissionRule>;
   commission_base: CommissionBase;
   cookie_window_days: number;
+  /** Minutes a visitor's click may follow the processor's sale time and still count (clock skew); default 15. */
+  clock_skew_minutes: ColumnType<number, number | undefined, number>;
   recurring: Json<RecurringRule>;
   hold_days: number;
   self_referral: SelfReferralPolicy;

@@ -23,6 +23,7 @@ export function presentCampaign(campaign: Campaign) {
     commission: presentCommission(campaign.commission, campaign.currency),
     commissionBase: campaign.commission_base,
     cookieWindowDays: campaign.cookie_window_days,
+    clockSkewMinutes: campaign.clock_skew_minutes,
     recurring: campaign.recurring,
     holdDays: campaign.hold_days,
     selfReferral: campaign.self_referral,

@@ -51,7 +51,8 @@ export function affiliateRoutes(services: HubServices): Router {
         email_hash: hashPersonalData(services.piiKey, body.email), created_at: now, updated_at: now,
       });
       const enrollment = await upsertEnrollment(trx, { merchantId, affiliateId: affiliate.id, campaignId: campaign.id, status: body.status ?? 'approved', at: now });
-      return presentAffiliate(affiliate, [enrollment]);
+      // The enrollment this request made, at the top level too: the client sent campaignId and status.
+      return { ...presentAffiliate(affiliate, [enrollment]), campaignId: enrollment.campaign_id, status: enrollment.status };
     });
     sendData(res, 201, created);
   });

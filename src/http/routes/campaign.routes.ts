@@ -30,6 +30,7 @@ const recurringField = z.union([z.null(), z.literal('lifetime'), z.strictObject(
 const settingsFields = {
   commissionBase: z.enum(['net', 'gross']).optional(),
   cookieWindowDays: z.int().min(1).max(3650).optional(),
+  clockSkewMinutes: z.int().min(0).max(1440).optional(),
   recurring: recurringField.optional(),
   holdDays: z.int().min(0).max(3650).optional(),
   selfReferral: z.enum(['reject', 'allow']).optional(),
@@ -96,6 +97,7 @@ export function campaignRoutes(services: HubServices): Router {
       commission: JSON.stringify(toCommissionRule(body.commission, body.currency)),
       commission_base: body.commissionBase ?? 'net',
       cookie_window_days: body.cookieWindowDays ?? 30,
+      clock_skew_minutes: body.clockSkewMinutes ?? 15,
       recurring: JSON.stringify(body.recurring ?? null),
       hold_days: body.holdDays ?? 30,
       self_referral: body.selfReferral ?? 'reject',
@@ -130,6 +132,7 @@ export function campaignRoutes(services: HubServices): Router {
     if (body.commission !== undefined) changes.commission = JSON.stringify(toCommissionRule(body.commission, campaign.currency));
     if (body.commissionBase !== undefined) changes.commission_base = body.commissionBase;
     if (body.cookieWindowDays !== undefined) changes.cookie_window_days = body.cookieWindowDays;
+    if (body.clockSkewMinutes !== undefined) changes.clock_skew_minutes = body.clockSkewMinutes;
     if (body.recurring !== undefined) changes.recurring = JSON.stringify(body.recurring);
     if (body.holdDays !== undefined) changes.hold_days = body.holdDays;
     if (body.selfReferral !== undefined) changes.self_referral = body.selfReferral;
