@@ -16,7 +16,7 @@ export interface Config {
   /** True when HUB_PUBLIC_URL was not given: the URL follows the port actually bound (PORT=0 picks one). */
   readonly publicUrlFollowsPort: boolean;
   readonly database: DatabaseSetting;
-  /** Where the embedded database and generated secrets live (also used with memory:// for nothing). */
+  /** Where the embedded PostgreSQL server's cluster (`postgres/`), its log and the generated secrets live (unused with memory://). */
   readonly dataDir: string;
   /** Admin bearer token; null disables `/admin/v1` (or, on the embedded database, means "generate one"). */
   readonly adminToken: string | null;
@@ -29,7 +29,7 @@ export interface Config {
   /** HUB_RAW_PAYLOAD_RETENTION_DAYS: raw deliveries of settled events are dropped this long after they arrived. */
   readonly rawPayloadRetentionDays: number;
   readonly rateLimitPerMinute: number;
-  /** Processing units (a batch of plain purchases, or one other event) in flight per hub process; null = 4 on PostgreSQL, 1 on the embedded database. */
+  /** Processing units (a batch of plain purchases, or one other event) in flight per hub process; null = 4 on a PostgreSQL server (the embedded one included), 1 on PGlite. */
   readonly processingConcurrency: number | null;
   /** Events claimed at once; their simple purchases are recorded in one transaction. 1 = every event on its own. */
   readonly processingBatchSize: number;

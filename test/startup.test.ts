@@ -2,6 +2,7 @@
  * Start-up and shutdown as an operator sees them (SPEC §1): the banner, secrets generated and kept
  * on the embedded database, the admin API disabled without a token on PostgreSQL, migrations, and
  * SIGTERM draining to exit code 0 — the last two through the real `npm start` / `npm run migrate` entry points.
+ * The embedded server's own life (first start, restart, SIGKILL, leftovers) is in embedded-server.test.ts.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
+import { locatePostgresBinaries } from '../src/db/embedded-server/postgres-binaries.js';
 import { bannerLines, startHub } from '../src/hub.js';
 import supertest from 'supertest';
 import { systemClock } from '../src/lib/clock.js';
@@ -55,12 +57,13 @@ describe(`start-up on ${TEST_BACKEND}`, () => {
       expect(banner).toContain('conversion-hub is listening on https://hub.example.com');
       expect(banner).toContain('metrics: /metrics is open to anyone who can reach this port (set HUB_METRICS_TOKEN to require a bearer token)');
       if (TEST_BACKEND === 'pglite') {
-        expect(banner).toContain(`database: embedded PostgreSQL (PGlite) in ${environment.HUB_DATA_DIR}/pgdata`);
-        expect(banner).toMatch(/survives a crash of this process, but not a crash of the operating system/);
+        // The pglite project's hubs get a data dir, so the embedded default: a PostgreSQL server of their own.
+        expect(banner).toContain(`database: embedded PostgreSQL ${locatePostgresBinaries().version} server in ${environment.HUB_DATA_DIR}/postgres (started and stopped by this hub)`);
+        expect(banner).toMatch(/survives a crash of this process,\s+of the operating system or a power loss/);
         expect(banner).toMatch(/admin token \(shown once, kept in .*admin-token\): hub_admin_/);
       } else {
         expect(banner).toMatch(/database: PostgreSQL at postgres:\/\//);
-        expect(banner).not.toMatch(/survives a crash/);
+        expect(banner).not.toMatch(/survives a crash|Durable/);
         expect(banner).toContain('admin API: disabled (set HUB_ADMIN_TOKEN to enable /admin/v1)');
         const refused = await fetch(`${hub.url}/admin/v1/merchants`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name":"x"}' });
         expect(refused.status).toBe(401);

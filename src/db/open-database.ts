@@ -1,27 +1,34 @@
 /**
- * @module Opens the hub's database: PostgreSQL through `pg`, or the embedded PGlite (on disk or in
- * memory). Both speak the same SQL and run the same migrations.
+ * @module Opens the hub's database: a PostgreSQL server through `pg` — one the operator runs
+ * (DATABASE_URL) or the embedded one the hub runs itself (HUB_DATA_DIR) — or PGlite, PostgreSQL
+ * compiled to WebAssembly, in memory (memory://) or in a data directory an earlier hub version made.
+ * All speak the same SQL and run the same migrations.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type KyselyConfig } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSetting } from '../config.js';
 import type { Database } from './database.js';
+import { clusterDirectoryOf, startEmbeddedServer } from './embedded-server/embedded-server.js';
+import { EMBEDDED_IDLE_CONNECTION_MS, EMBEDDED_POOL_SIZE } from './embedded-server/server-settings.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { storableParameters } from './storable.js';
 
-export type Backend = 'postgres' | 'embedded' | 'memory';
+/** `embedded`: the PostgreSQL server the hub runs; `pglite`: a PGlite data directory from an earlier hub version. */
+export type Backend = 'postgres' | 'embedded' | 'pglite' | 'memory';
 
 export interface OpenDatabase {
   readonly db: Kysely<Database>;
   readonly backend: Backend;
   /** Human description for the start-up banner, without credentials. */
   readonly description: string;
-  /** How many requests may use the database at once; the embedded database has exactly one session. */
+  /** How many requests may use the database at once; PGlite has exactly one session. */
   readonly concurrency: number;
+  /** How another connection reaches the same database (migrations open one of their own); null for PGlite. */
+  readonly serverUrl: string | null;
+  /** Closes the connections, then stops the embedded server if the hub started one. */
   close(): Promise<void>;
 }
 
@@ -46,16 +53,55 @@ export interface OpenDatabaseOptions {
 }
 
 export async function openDatabase(setting: DatabaseSetting, options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
-  if (setting.kind === 'postgres') return openPostgres(setting.url, options.poolSize ?? 20, options.log, options.queryTimeoutMs ?? POSTGRES_QUERY_TIMEOUT_MS);
-  const dataDir = setting.kind === 'embedded' ? join(setting.dataDir, 'pgdata') : undefined;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir ?? 'memory://', { parsers: { [INT8_OID]: parseInt8 } });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(options.log ? { log: options.log } : {}) });
+  const queryTimeoutMs = options.queryTimeoutMs ?? POSTGRES_QUERY_TIMEOUT_MS;
+  if (setting.kind === 'postgres') return openPostgres(setting.url, { poolSize: options.poolSize ?? 20, log: options.log, queryTimeoutMs, idleTimeoutMs: 30_000 });
+  if (setting.kind === 'memory') return openPGlite(null, options.log);
+  if (embeddedEngineOf(setting.dataDir) === 'pglite') return openPGlite(pgliteDirectoryOf(setting.dataDir), options.log);
+  return openEmbeddedServer(setting.dataDir, options, queryTimeoutMs);
+}
+
+/**
+ * The engine of a HUB_DATA_DIR: the embedded PostgreSQL server, unless the directory holds a PGlite
+ * database from an earlier hub version (`pgdata`) and no server cluster. That database stays where
+ * and what it is — no conversion that could lose it, no refusal that would strand it; the banner says
+ * what it does not promise and how to get the server.
+ */
+export function embeddedEngineOf(dataDir: string): 'server' | 'pglite' {
+  return existsSync(join(pgliteDirectoryOf(dataDir), 'PG_VERSION')) && !existsSync(clusterDirectoryOf(dataDir)) ? 'pglite' : 'server';
+}
+
+function pgliteDirectoryOf(dataDir: string): string {
+  return join(dataDir, 'pgdata');
+}
+
+async function openEmbeddedServer(dataDir: string, options: OpenDatabaseOptions, queryTimeoutMs: number): Promise<OpenDatabase> {
+  const server = await startEmbeddedServer(dataDir);
+  const database = openPostgres(server.url, { poolSize: options.poolSize ?? EMBEDDED_POOL_SIZE, log: options.log, queryTimeoutMs, idleTimeoutMs: EMBEDDED_IDLE_CONNECTION_MS });
+  return {
+    ...database,
+    backend: 'embedded',
+    description: `embedded PostgreSQL ${server.version} server in ${server.clusterDirectory} (started and stopped by this hub)`,
+    async close() {
+      try {
+        await database.close();
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}
+
+async function openPGlite(directory: string | null, log: KyselyConfig['log']): Promise<OpenDatabase> {
+  // Loaded only here: PostgreSQL deployments and the embedded server never pay for the WebAssembly build.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const client = await PGlite.create(directory ?? 'memory://', { parsers: { [INT8_OID]: parseInt8 } });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(log ? { log } : {}) });
   return {
     db,
-    backend: setting.kind,
-    description: dataDir ? `embedded PostgreSQL (PGlite) in ${dataDir}` : 'embedded PostgreSQL (PGlite) in memory',
+    backend: directory ? 'pglite' : 'memory',
+    description: directory ? `embedded PostgreSQL (PGlite) in ${directory}, from an earlier version of the hub` : 'embedded PostgreSQL (PGlite) in memory',
     concurrency: 1,
+    serverUrl: null,
     close: () => db.destroy(),
   };
 }
@@ -99,14 +145,14 @@ const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';
  */
 export const POSTGRES_QUERY_TIMEOUT_MS = 5_000;
 
-function openPostgres(url: string, poolSize: number, log: KyselyConfig['log'], queryTimeoutMs: number): OpenDatabase {
+function openPostgres(url: string, { poolSize, log, queryTimeoutMs, idleTimeoutMs }: { poolSize: number; log: KyselyConfig['log']; queryTimeoutMs: number; idleTimeoutMs: number }): OpenDatabase {
   const pool = new pg.Pool({
     Client: PreparingClient,
     connectionString: url,
     max: poolSize,
     // Fail fast when the server is gone so a webhook gets a 503 (and is retried) instead of hanging.
     connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
+    idleTimeoutMillis: idleTimeoutMs,
     // A connection that went silent (failover, a proxy dropping packets) is given up on, not waited on.
     ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),
     keepAlive: true,
@@ -130,6 +176,7 @@ function openPostgres(url: string, poolSize: number, log: KyselyConfig['log'], q
     backend: 'postgres',
     description: `PostgreSQL at ${redactUrl(url)}`,
     concurrency: poolSize,
+    serverUrl: url,
     close: () => db.destroy(),
   };
 }
