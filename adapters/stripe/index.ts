@@ -1,3 +1,2 @@
-/** @module The Stripe adapter and the Checkout helper for merchants' servers. */
+/** @module The Stripe adapter. (The Checkout helper for merchants' servers is its own package: packages/checkout.) */
 export { createStripeAdapter } from './stripe-adapter.js';
-export { checkoutAttribution, type CheckoutAttributionInput, type CheckoutAttributionParams, type CheckoutMode } from './checkout-attribution.js';

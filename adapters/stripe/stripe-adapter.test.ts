@@ -6,7 +6,7 @@ import type { StoredEvent } from '../../src/contract/provider-adapter.js';
 import type { ConnectionContext, WebhookDelivery } from '../../src/contract/webhook-delivery.js';
 import { CONTRACT_NOW, runAdapterContract } from '../../test/contract/run-adapter-contract.js';
 import { listFixtures, loadFixture } from '../../test/helpers/fixtures.js';
-import { checkoutAttribution } from './checkout-attribution.js';
+import { checkoutAttribution } from '../../packages/checkout/src/checkout-attribution.js';
 import { createStripeAdapter } from './stripe-adapter.js';
 
 const io = { fetch: globalThis.fetch, clock: { now: () => CONTRACT_NOW } };

@@ -1,5 +1,5 @@
 /**
- * The README's Stripe walkthrough, end to end: an affiliate's link → `/r/:code` → the merchant's
+ * The Stripe walkthrough (docs/processors/stripe.md), end to end: an affiliate's link → `/r/:code` → the merchant's
  * landing page running `hub.js` → the merchant's server creating a Checkout Session with
  * `checkoutAttribution(...)` → the webhook events Stripe sends for that session → a conversion for
  * that affiliate. Payment mode and subscription mode.
