@@ -5,13 +5,13 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config, DatabaseSetting } from './config.js';
+import type { Config } from './config.js';
 import { resolveSecrets, type ResolvedSecrets } from './embedded-secrets.js';
 import { migrateToLatest } from './db/migrate.js';
-import { openDatabase, type OpenDatabase } from './db/open-database.js';
+import { openDatabase, type Backend, type OpenDatabase } from './db/open-database.js';
 import { createAdapters } from '../adapters/index.js';
 import { createApp } from './http/create-app.js';
-import { loadHubKeys, type HubKeys } from './engine/hub-keys.js';
+import { loadHubKeys, type HubKeys } from './engine/connections/hub-keys.js';
 import { createHubServer } from './http/create-server.js';
 import { createHubServices, type HubServices } from './hub-services.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -35,7 +35,7 @@ export async function startHub(requested: Config, options: { logger: HubLogger; 
   const database = await openDatabase(requested.database);
   let keys: HubKeys;
   try {
-    await migrate(requested.database, database);
+    await migrate(database);
     keys = await loadHubKeys(database.db, [secrets.secretKey, ...requested.previousSecretKeys]);
   } catch (error) {
     await database.close();
@@ -93,15 +93,16 @@ export async function startHub(requested: Config, options: { logger: HubLogger; 
 }
 
 /**
- * Migrations may rightly take minutes on a large table: on PostgreSQL they run on a connection of
- * their own, without the serving pool's query timeout. The embedded database has one session.
+ * Migrations may rightly take minutes on a large table: on a PostgreSQL server (the operator's or the
+ * embedded one) they run on a connection of their own, without the serving pool's query timeout.
+ * PGlite has one session.
  */
-async function migrate(setting: DatabaseSetting, database: OpenDatabase): Promise<void> {
-  if (setting.kind !== 'postgres') {
+async function migrate(database: OpenDatabase): Promise<void> {
+  if (database.serverUrl === null) {
     await migrateToLatest(database.db);
     return;
   }
-  const migrating = await openDatabase(setting, { poolSize: 1, queryTimeoutMs: 0 });
+  const migrating = await openDatabase({ kind: 'postgres', url: database.serverUrl }, { poolSize: 1, queryTimeoutMs: 0 });
   try {
     await migrateToLatest(migrating.db);
   } finally {
@@ -118,12 +119,7 @@ export function bannerLines(hub: RunningHub, config: Config): string[] {
       ? `processing: ${hub.processingWorkers} at a time${config.processingBatchSize > 1 ? `, plain purchases in batches of up to ${config.processingBatchSize}` : ', every event on its own'}`
       : 'processing: off (HUB_PROCESSING_CONCURRENCY=0); this process stores deliveries for other hub processes to process',
   ];
-  if (hub.database.backend !== 'postgres') {
-    lines.push(
-      '  The embedded database survives a crash of this process, but not a crash of the operating system or a power',
-      '  loss (it does not fsync). For production, and for any money that matters, set DATABASE_URL to PostgreSQL.',
-    );
-  }
+  lines.push(...durabilityLines(hub.database.backend));
   if (hub.secrets.generatedAdminToken) {
     const { token, storedIn } = hub.secrets.generatedAdminToken;
     lines.push(`admin token (shown once${storedIn ? `, kept in ${storedIn}` : ''}): ${token}`);
@@ -136,4 +132,24 @@ export function bannerLines(hub: RunningHub, config: Config): string[] {
     ? 'metrics: /metrics is open to anyone who can reach this port (set HUB_METRICS_TOKEN to require a bearer token)'
     : 'metrics: /metrics requires HUB_METRICS_TOKEN as a bearer token');
   return lines;
+}
+
+/** What the embedded databases promise, in the banner (SPEC §1); an operator's PostgreSQL is theirs to describe. */
+export function durabilityLines(backend: Backend): string[] {
+  if (backend === 'embedded') {
+    return [
+      '  Durable: every acknowledged delivery is on disk (fsync, synchronous commit) and survives a crash of this process,',
+      '  of the operating system or a power loss. The server runs only while this hub runs; for several hub processes,',
+      '  replicas or backups, set DATABASE_URL to a PostgreSQL server you operate.',
+    ];
+  }
+  if (backend === 'pglite') {
+    return [
+      '  The embedded database survives a crash of this process, but not a crash of the operating system or a power',
+      '  loss (PGlite does not fsync). A new HUB_DATA_DIR gets the embedded PostgreSQL server, which does; for',
+      '  production, and for any money that matters, set DATABASE_URL to PostgreSQL.',
+    ];
+  }
+  if (backend === 'memory') return ['  In memory: everything is gone when this process stops.'];
+  return [];
 }

@@ -61,3 +61,21 @@ export function toJsonb(value: unknown): string {
     return item;
   });
 }
+
+function jsonbKeyOrder(first: string, second: string): number {
+  const a = Buffer.from(first, 'utf8');
+  const b = Buffer.from(second, 'utf8');
+  return a.length - b.length || Buffer.compare(a, b);
+}
+
+/**
+ * A JSON value with its objects' keys in the order `jsonb` keeps them (shorter keys first, then byte
+ * order), so a document held in memory reads exactly like the same document read back from the
+ * database: what is announced does not depend on whether it was re-read.
+ */
+export function inJsonbOrder<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => inJsonbOrder(item)) as T;
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const entries = Object.entries(value).sort(([first], [second]) => jsonbKeyOrder(first, second));
+  return Object.fromEntries(entries.map(([entryKey, item]) => [entryKey, inJsonbOrder(item)])) as T;
+}

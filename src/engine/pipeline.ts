@@ -7,8 +7,8 @@ import type { HubMetrics } from '../http/metrics.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SealingKeys } from '../lib/secret-box.js';
-import type { ConnectionDirectory } from './connection-directory.js';
-import type { DeliveryWriter } from './delivery-writer.js';
+import type { ConnectionDirectory } from './connections/connection-directory.js';
+import type { DeliveryWriter } from './ingest/delivery-writer.js';
 
 /** The adapters this hub runs, by provider id; handed in, never imported by the engine. */
 export type AdapterRegistry = Readonly<Partial<Record<ProviderId, ProviderAdapter>>>;

@@ -17,6 +17,7 @@ import { connectionRoutes } from './routes/connection.routes.js';
 import { conversionRoutes } from './routes/conversion.routes.js';
 import { eventRoutes } from './routes/event.routes.js';
 import { linkRoutes } from './routes/link.routes.js';
+import { openApiRoutes } from './routes/openapi.routes.js';
 import { postbackRoutes } from './routes/postback.routes.js';
 import { declaresTooMuch, payloadTooLarge } from './request-body.js';
 import { redirectRoutes } from './routes/redirect.routes.js';
@@ -66,6 +67,7 @@ export function createExpressApp(services: HubServices): Express {
 
   app.use(refuseUnstorableTextInUrl());
   app.use(systemRoutes(services));
+  app.use(openApiRoutes(services));
   app.use(redirectRoutes(services));
   app.use('/admin/v1', adminRoutes(services));
   app.use('/api/postback', postbackRoutes(services));

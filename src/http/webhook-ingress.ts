@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HubError } from '../contract/errors.js';
 import type { WebhookDelivery } from '../contract/webhook-delivery.js';
-import { ingestDelivery, resolveDeliveryTarget } from '../engine/ingest-delivery.js';
+import { ingestDelivery, resolveDeliveryTarget } from '../engine/ingest/ingest-delivery.js';
 import type { HubServices } from '../hub-services.js';
 import { errorResponse } from './error-handler.js';
 import { readRequestBody } from './request-body.js';

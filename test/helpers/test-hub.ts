@@ -12,12 +12,13 @@ import { readConfig, type Config } from '../../src/config.js';
 import { createAdapters } from '../../adapters/index.js';
 import { createApp } from '../../src/http/create-app.js';
 import { createHubServer } from '../../src/http/create-server.js';
-import type { EventProcessorOptions } from '../../src/engine/event-processor.js';
-import { loadHubKeys } from '../../src/engine/hub-keys.js';
+import type { EventProcessorOptions } from '../../src/engine/process/event-processor.js';
+import { loadHubKeys } from '../../src/engine/connections/hub-keys.js';
 import { createHubServices, type HubServices } from '../../src/hub-services.js';
 import { ManualClock, type Clock } from '../../src/lib/clock.js';
 import { createGuardedFetch } from '../../src/lib/guarded-fetch.js';
 import { silentLogger, type HubLogger } from '../../src/lib/logger.js';
+import { checkedAgainstOpenApi } from './openapi-check.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -80,7 +81,8 @@ export async function createTestHub(options: TestHubOptions = {}): Promise<TestH
     clock,
     url,
     secretKey,
-    http: supertest(url),
+    // Every response any test receives through this client is checked against the OpenAPI document.
+    http: checkedAgainstOpenApi(supertest(url)),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -179,4 +181,17 @@ export type ApiClient = ReturnType<typeof apiClient>;
 
 export function adminClient(hub: TestHub) {
   return apiClient(hub, ADMIN_TOKEN);
+}
+
+/** The outbound event types a conversion can announce. */
+export const ALL_CONVERSION_EVENTS = ['conversion.created', 'conversion.updated', 'conversion.reversed'];
+
+/**
+ * Subscribes an endpoint of the merchant to every conversion event, so the outbox records them
+ * (events no endpoint takes are not written). The URL is on loopback: the hub needs
+ * HUB_ALLOW_PRIVATE_NETWORK=1, and nothing is listening there unless the test starts a receiver.
+ */
+export async function subscribeToConversionEvents(api: ApiClient, url = 'http://127.0.0.1:9/conversion-events'): Promise<string> {
+  const response = await api.post('/api/v1/webhook-endpoints', { url, events: ALL_CONVERSION_EVENTS }).expect(201);
+  return (response.body.data as { id: string }).id;
 }

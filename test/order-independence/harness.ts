@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOutboundEvents } from '../../src/db/repositories/outbound.repository.js';
 import { parseMajorAmount } from '../../src/lib/money.js';
 import { conversionsOf } from '../helpers/stripe.js';
-import { createTestHub, type ApiClient, type TestHub } from '../helpers/test-hub.js';
+import { createTestHub, subscribeToConversionEvents, type ApiClient, type TestHub } from '../helpers/test-hub.js';
 
 /** Something the processor may send any number of times: a signed webhook body, a notification for a payment id. */
 export interface Delivery {
@@ -113,6 +113,8 @@ export function describeOrderIndependence<Shared>(suite: ProcessorStories<Shared
 
 async function runStory<Shared>(hub: TestHub, shared: Shared, story: OrderStory<Shared>, schedule: Schedule): Promise<void> {
   const run = await story.start(hub, shared);
+  // Outbound events are written only for a merchant with an endpoint taking them.
+  await subscribeToConversionEvents(run.api);
   const stages = run.stages ?? [];
   if (run.deliveries.length > MAX_DELIVERIES) throw new Error(`a story has at most ${MAX_DELIVERIES} deliveries; "${story.name}" has ${run.deliveries.length}`);
   const unreachable = run.deliveries.find((delivery) => (delivery.stage ?? 0) > stages.length);

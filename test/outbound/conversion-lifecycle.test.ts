@@ -6,20 +6,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOutboundEvents } from '../../src/db/repositories/outbound.repository.js';
 import { attributedStripeFixture, conversionsOf, deliverStripe, sendStripeEvent, setUpStripeMerchant, stripeFixture, type StripeMerchant } from '../helpers/stripe.js';
-import { apiClient, createCampaignWithAffiliate, createMerchant, createTestHub, type TestHub } from '../helpers/test-hub.js';
+import { apiClient, createCampaignWithAffiliate, createMerchant, createTestHub, subscribeToConversionEvents, type TestHub } from '../helpers/test-hub.js';
 
 const DAY = 86_400_000;
 
 describe('the hold period', () => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await createTestHub({ processInBackground: false });
+    hub = await createTestHub({ processInBackground: false, environment: { HUB_ALLOW_PRIVATE_NETWORK: '1' } });
   });
   afterAll(async () => hub.close());
 
   it('approves pending conversions once holdDays have passed since the sale, and announces it', async () => {
     const merchant = await createMerchant(hub);
     const api = apiClient(hub, merchant.writeKey);
+    await subscribeToConversionEvents(api);
     const { campaignId, affiliateId } = await createCampaignWithAffiliate(hub, merchant, { holdDays: 14 });
     const created = (await api.post('/api/v1/conversions', { campaignId, affiliateId, amount: 50, orderId: 'hold-1' }).expect(201)).body.data as { id: string };
     const rejected = (await api.post('/api/v1/conversions', { campaignId, affiliateId, amount: 50, orderId: 'hold-2' }).expect(201)).body.data as { id: string };
@@ -57,8 +58,9 @@ describe('one outbound event per state change', () => {
   let hub: TestHub;
   let merchant: StripeMerchant;
   beforeAll(async () => {
-    hub = await createTestHub({ processInBackground: false });
+    hub = await createTestHub({ processInBackground: false, environment: { HUB_ALLOW_PRIVATE_NETWORK: '1' } });
     merchant = await setUpStripeMerchant(hub);
+    await subscribeToConversionEvents(merchant.api);
   });
   afterAll(async () => hub.close());
 
@@ -85,9 +87,35 @@ describe('one outbound event per state change', () => {
   // applies after the sale's transaction committed, and both states are announced.
   it('announces a sale and then the refund that was waiting for it', async () => {
     const own = await setUpStripeMerchant(hub);
+    await subscribeToConversionEvents(own.api);
     await deliverStripe(hub, own, [stripeFixture('charge.refunded.1')]);
     await deliverStripe(hub, own, [attributedStripeFixture('checkout.session.completed.1', own)]);
     const [conversion] = await conversionsOf(own);
     expect((await eventsOf(conversion!.id)).map((event) => [event.type, event.data.commission])).toEqual([['conversion.created', 9], ['conversion.updated', 7.18]]);
+  });
+});
+
+describe('outbound events only for endpoints that take them', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await createTestHub({ processInBackground: false, environment: { HUB_ALLOW_PRIVATE_NETWORK: '1' } });
+  });
+  afterAll(async () => hub.close());
+
+  const outboxOf = async (merchantId: string) => hub.services.db.selectFrom('outbound_event').select(['type', 'conversion_id']).where('merchant_id', '=', merchantId).execute();
+  const merchantOf = async (merchant: StripeMerchant) => (await merchant.api.get('/api/v1/connections').expect(200)).body.data[0].id as string;
+
+  it('writes no outbound event for a merchant without an endpoint, and only the subscribed types for one with', async () => {
+    const silent = await setUpStripeMerchant(hub);
+    await deliverStripe(hub, silent, [attributedStripeFixture('checkout.session.completed.1', silent), stripeFixture('charge.refunded.1')]);
+    expect(await conversionsOf(silent)).toHaveLength(1);
+    const silentMerchant = (await hub.services.db.selectFrom('connection').select('merchant_id').where('id', '=', await merchantOf(silent)).executeTakeFirstOrThrow()).merchant_id;
+    expect(await outboxOf(silentMerchant)).toEqual([]);
+
+    const listening = await setUpStripeMerchant(hub);
+    await listening.api.post('/api/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/created-only', events: ['conversion.created'] }).expect(201);
+    await deliverStripe(hub, listening, [attributedStripeFixture('checkout.session.completed.1', listening), stripeFixture('charge.refunded.1')]);
+    const listeningMerchant = (await hub.services.db.selectFrom('connection').select('merchant_id').where('id', '=', await merchantOf(listening)).executeTakeFirstOrThrow()).merchant_id;
+    expect((await outboxOf(listeningMerchant)).map((event) => event.type)).toEqual(['conversion.created']);
   });
 });

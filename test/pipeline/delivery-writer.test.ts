@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewInboundEvent } from '../../src/db/tables/inbound-event.table.js';
-import { DeliveryWriter } from '../../src/engine/delivery-writer.js';
+import { DeliveryWriter } from '../../src/engine/ingest/delivery-writer.js';
 import { newId } from '../../src/lib/ids.js';
 import { statementCounter } from '../helpers/statement-counter.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';

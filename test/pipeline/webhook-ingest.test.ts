@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPayload } from '../../src/engine/stored-payload.js';
+import { openPayload } from '../../src/engine/ingest/stored-payload.js';
 import { snapshotDatabase } from '../helpers/database-snapshot.js';
 import { attributedStripeFixture, sendStripeEvent, setUpStripeMerchant, signStripe, stripeFixture, type StripeMerchant } from '../helpers/stripe.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import supertest from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
-import { sealingKeysOf } from '../../src/engine/hub-keys.js';
+import { sealingKeysOf } from '../../src/engine/connections/hub-keys.js';
 import { startHub, type RunningHub } from '../../src/hub.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';

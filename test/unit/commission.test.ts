@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addUtcMonths, utcMonthOf } from '../../src/engine/calendar.js';
+import { addUtcMonths, utcMonthOf } from '../../src/engine/ledger/calendar.js';
 import {
   commissionBaseAmount,
   computeCommission,
   entitledCommissionAfterRefund,
   netAmount,
   tierRateBasisPoints,
-} from '../../src/engine/commission.js';
+} from '../../src/engine/ledger/commission.js';
 
 describe('commission base', () => {
   const amounts = { gross: 12000, tax: 2000, shipping: 500, discount: 300 };

@@ -1,7 +1,7 @@
 /** URL-token rotation as a pure function of the sealed credentials and the time. */
 import { describe, expect, it } from 'vitest';
-import type { SealedCredentials } from '../../src/engine/connection-directory.js';
-import { acceptedSecrets, previousTokenValidUntil, rotateUrlToken, URL_TOKEN_GRACE_PERIOD_MS } from '../../src/engine/url-token-rotation.js';
+import type { SealedCredentials } from '../../src/engine/connections/connection-directory.js';
+import { acceptedSecrets, previousTokenValidUntil, rotateUrlToken, URL_TOKEN_GRACE_PERIOD_MS } from '../../src/engine/connections/url-token-rotation.js';
 
 const T0 = new Date('2026-03-10T12:00:00.000Z');
 const at = (milliseconds: number) => new Date(T0.getTime() + milliseconds);

@@ -1,7 +1,7 @@
 /** The outbound relay's retry arithmetic: the jittered schedule, and `Retry-After` in both of its forms. */
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../src/engine/deliver-webhook.js';
-import { retryDelaySeconds } from '../../src/engine/webhook-relay.js';
+import { parseRetryAfter } from '../../src/engine/outbound/deliver-webhook.js';
+import { retryDelaySeconds } from '../../src/engine/outbound/webhook-relay.js';
 
 describe('retryDelaySeconds', () => {
   it('spreads each step of the schedule ±20 %, and settles at twelve hours', () => {

@@ -1,20 +1,25 @@
 /** @module Conversion rows. Uniqueness of (merchant, order id) is the database's job, not ours. */
 import { sql } from 'kysely';
 import type { Executor } from '../database.js';
+import { toJsonb } from '../storable.js';
 import type { Conversion, ConversionSource, ConversionStatus, ConversionUpdate, NewConversion } from '../tables/conversion.table.js';
 import { pageOffset, type Page, type PageRequest } from './pagination.js';
 
 /** Inserts unless the merchant already has this order id; undefined means "already recorded". */
-export async function insertConversionIfNew(db: Executor, conversion: NewConversion): Promise<Conversion | undefined> {
+export async function insertConversionIfNew(db: Executor, conversion: Conversion): Promise<Conversion | undefined> {
   return (await insertConversionsIfNew(db, [conversion]))[0];
 }
 
+function toRow(conversion: Conversion): NewConversion {
+  return { ...conversion, metadata: toJsonb(conversion.metadata) };
+}
+
 /** Inserts each conversion whose order id its merchant does not have yet; returns the ones inserted. */
-export async function insertConversionsIfNew(db: Executor, conversions: readonly NewConversion[]): Promise<Conversion[]> {
+export async function insertConversionsIfNew(db: Executor, conversions: readonly Conversion[]): Promise<Conversion[]> {
   if (conversions.length === 0) return [];
   return db
     .insertInto('conversion')
-    .values([...conversions])
+    .values(conversions.map(toRow))
     .onConflict((conflict) => conflict.columns(['merchant_id', 'order_id']).doNothing())
     .returningAll()
     .execute();
@@ -131,4 +136,27 @@ export async function findConversionsAndFactsByOrders(db: Executor, orders: read
     states.set(orderKey(merchantId, orderId), { conversion: found ? conversion : undefined, hasFacts });
   }
   return states;
+}
+
+/**
+ * Writes the columns a processor's facts and re-itemisations change, for several conversions in one
+ * statement (each row as it stands after the batch that changed it).
+ */
+export async function updateConversionsAfterFacts(db: Executor, conversions: readonly Conversion[]): Promise<void> {
+  if (conversions.length === 0) return;
+  const column = <K extends keyof Conversion>(name: K) => conversions.map((conversion) => conversion[name]);
+  await sql`
+    update conversion set net_amount = changed.net_amount, tax_amount = changed.tax_amount, shipping_amount = changed.shipping_amount,
+           discount_amount = changed.discount_amount, amounts_precedence = changed.amounts_precedence,
+           original_commission = changed.original_commission, refunded_amount = changed.refunded_amount,
+           charged_back = changed.charged_back, commission = changed.commission, status = changed.status,
+           status_before_reversal = changed.status_before_reversal, updated_at = changed.updated_at
+      from unnest(${column('merchant_id')}::text[], ${column('id')}::text[], ${column('net_amount')}::int8[], ${column('tax_amount')}::int8[],
+                  ${column('shipping_amount')}::int8[], ${column('discount_amount')}::int8[], ${column('amounts_precedence')}::int2[],
+                  ${column('original_commission')}::int8[], ${column('refunded_amount')}::int8[], ${column('charged_back')}::bool[],
+                  ${column('commission')}::int8[], ${column('status')}::text[], ${column('status_before_reversal')}::text[],
+                  ${conversions.map((conversion) => conversion.updated_at.toISOString())}::timestamptz[])
+           as changed(merchant_id, id, net_amount, tax_amount, shipping_amount, discount_amount, amounts_precedence, original_commission,
+                      refunded_amount, charged_back, commission, status, status_before_reversal, updated_at)
+     where conversion.merchant_id = changed.merchant_id and conversion.id = changed.id`.execute(db);
 }

@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../database.js';
 import { toJsonb } from '../storable.js';
-import type { InboundEvent, InboundEventStatus, InboundEventUpdate, NewInboundEvent } from '../tables/inbound-event.table.js';
+import type { InboundEvent, InboundEventStatus, NewInboundEvent } from '../tables/inbound-event.table.js';
 import { pageOffset, type Page, type PageRequest } from './pagination.js';
 
 export interface StoredDelivery {
@@ -171,48 +171,50 @@ export async function rearmEvent(db: Executor, merchantId: string, eventId: stri
     .returningAll().executeTakeFirst();
 }
 
-/** Finishes a claim, unless the event was re-armed meanwhile (then it stays due for another pass). */
-export async function finishEvent(db: Executor, merchantId: string, eventId: string, generation: number, changes: InboundEventUpdate): Promise<boolean> {
-  const result = await db.updateTable('inbound_event').set({ ...changes, unfinished_claims: 0 })
-    .where('merchant_id', '=', merchantId).where('id', '=', eventId).where('generation', '=', generation)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-/** What a processed event records: its trace and the conversions it touched. */
-export interface ProcessedEventOutcome {
+/** How a claimed event ends, as its row: `finishEvents` writes it unless the event was re-armed meanwhile. */
+export interface EventEnding {
   merchantId: string;
   id: string;
   generation: number;
+  status: InboundEventStatus;
+  reason: string | null;
+  error: string | null;
   trace: readonly string[];
   conversionIds: readonly string[];
+  waitingFor: string | null;
+  nextAttemptAt: Date;
+  processedAt: Date | null;
 }
 
 /**
- * Finishes several claims as processed in one statement (each unless re-armed meanwhile, as
- * `finishEvent`); `processedAt` is when their effects were done.
+ * Finishes several claims in one statement, each unless the event was re-armed meanwhile (then it
+ * stays due for another pass): a claim can only finish the generation it took.
  */
-export async function finishProcessedEvents(db: Executor, outcomes: readonly ProcessedEventOutcome[], processedAt: Date, now: Date): Promise<void> {
-  if (outcomes.length === 0) return;
+export async function finishEvents(db: Executor, endings: readonly EventEnding[], now: Date): Promise<void> {
+  if (endings.length === 0) return;
+  const column = <K extends keyof EventEnding>(name: K) => endings.map((ending) => ending[name]);
   await sql`
     update inbound_event
-       set status = 'processed', reason = null, error = null, waiting_for = null, locked_until = null, unfinished_claims = 0,
-           trace = outcome.trace::jsonb, conversion_ids = outcome.conversion_ids::jsonb, processed_at = ${processedAt}, updated_at = ${now}
-      from unnest(${outcomes.map((outcome) => outcome.merchantId)}::text[], ${outcomes.map((outcome) => outcome.id)}::text[],
-                  ${outcomes.map((outcome) => outcome.generation)}::int[], ${outcomes.map((outcome) => toJsonb(outcome.trace))}::text[],
-                  ${outcomes.map((outcome) => toJsonb(outcome.conversionIds))}::text[])
-           as outcome(merchant_id, id, generation, trace, conversion_ids)
-     where inbound_event.merchant_id = outcome.merchant_id and inbound_event.id = outcome.id
-       and inbound_event.generation = outcome.generation`.execute(db);
+       set status = ending.status, reason = ending.reason, error = ending.error, trace = ending.trace::jsonb,
+           conversion_ids = ending.conversion_ids::jsonb, waiting_for = ending.waiting_for, next_attempt_at = ending.next_attempt_at,
+           processed_at = ending.processed_at, locked_until = null, unfinished_claims = 0, updated_at = ${now}
+      from unnest(${column('merchantId')}::text[], ${column('id')}::text[], ${column('generation')}::int[], ${column('status')}::text[],
+                  ${column('reason')}::text[], ${column('error')}::text[], ${endings.map((ending) => toJsonb(ending.trace))}::text[],
+                  ${endings.map((ending) => toJsonb(ending.conversionIds))}::text[], ${column('waitingFor')}::text[],
+                  ${endings.map((ending) => ending.nextAttemptAt.toISOString())}::timestamptz[],
+                  ${endings.map((ending) => ending.processedAt?.toISOString() ?? null)}::timestamptz[])
+           as ending(merchant_id, id, generation, status, reason, error, trace, conversion_ids, waiting_for, next_attempt_at, processed_at)
+     where inbound_event.merchant_id = ending.merchant_id and inbound_event.id = ending.id and inbound_event.generation = ending.generation`.execute(db);
 }
 
-/** Wakes the waiting events that were waiting for any of these references. */
-export async function wakeWaitingEvents(db: Executor, merchantId: string, references: readonly string[], now: Date): Promise<number> {
-  if (references.length === 0) return 0;
-  const result = await db.updateTable('inbound_event').set({ next_attempt_at: now, updated_at: now })
-    .where('merchant_id', '=', merchantId).where('status', '=', 'waiting').where('waiting_for', 'in', references)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+/** Wakes the waiting events that wait for any of these (merchant, reference) pairs, in one statement. */
+export async function wakeWaitingEvents(db: Executor, waitedFor: readonly { merchantId: string; reference: string }[], now: Date): Promise<number> {
+  if (waitedFor.length === 0) return 0;
+  const result = await sql`
+    update inbound_event set next_attempt_at = ${now}, updated_at = ${now}
+      from unnest(${waitedFor.map((item) => item.merchantId)}::text[], ${waitedFor.map((item) => item.reference)}::text[]) as woken(merchant_id, reference)
+     where inbound_event.merchant_id = woken.merchant_id and inbound_event.status = 'waiting' and inbound_event.waiting_for = woken.reference`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 export async function countQueuedEvents(db: Executor): Promise<number> {

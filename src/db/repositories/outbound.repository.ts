@@ -7,8 +7,10 @@ import { pageOffset, type Page, type PageRequest } from './pagination.js';
 
 /**
  * Writes the event and one pending delivery per enabled endpoint subscribed to its type, in one
- * statement, inside the caller's transaction: the event exists exactly when the change does.
- * Delivery ids are the event id plus the endpoint id, so they are deterministic and unique.
+ * statement, inside the caller's transaction: the event exists exactly when the change does. An event
+ * no enabled endpoint of its merchant takes is not written at all (webhooks only go forward; a row
+ * nobody will be sent is work for nothing on every sale). Delivery ids are the event id plus the
+ * endpoint id, so they are deterministic and unique.
  */
 export async function enqueueOutboundEvent(db: Executor, event: NewOutboundEvent): Promise<void> {
   await enqueueOutboundEvents(db, [event]);
@@ -25,6 +27,9 @@ export async function enqueueOutboundEvents(db: Executor, events: readonly NewOu
         from unnest(${column('merchant_id')}::text[], ${column('id')}::text[], ${column('type')}::text[], ${column('conversion_id')}::text[],
                     ${column('body')}::text[], ${events.map((event) => event.created_at.toISOString())}::timestamptz[])
              with ordinality as given(merchant_id, id, type, conversion_id, body, created_at, position)
+       where exists (select 1 from webhook_endpoint subscribed
+                      where subscribed.merchant_id = given.merchant_id and subscribed.status = 'enabled'
+                        and subscribed.deleted_at is null and subscribed.events ? given.type)
        order by position
       returning merchant_id, id, type, created_at
     )
@@ -88,4 +93,15 @@ export async function listDeliveries(db: Executor, merchantId: string, endpointI
     query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.total) };
+}
+
+/** Per merchant, the outbound event types some enabled endpoint is subscribed to (merchants with none are absent). */
+export async function findSubscribedEventTypes(db: Executor, merchantIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const subscribed = new Map<string, Set<string>>();
+  if (merchantIds.length === 0) return subscribed;
+  const result = await sql<{ merchant_id: string; type: string }>`
+    select distinct merchant_id, jsonb_array_elements_text(events) as type from webhook_endpoint
+     where merchant_id = any(${[...new Set(merchantIds)]}::text[]) and status = 'enabled' and deleted_at is null`.execute(db);
+  for (const row of result.rows) subscribed.set(row.merchant_id, (subscribed.get(row.merchant_id) ?? new Set()).add(row.type));
+  return subscribed;
 }

@@ -5,13 +5,13 @@
  * is accepted until its grace period ends by the clock, whatever the cache holds.
  */
 import type { Kysely } from 'kysely';
-import type { ConnectionContext, ConnectionMode } from '../contract/webhook-delivery.js';
-import { isProviderId } from '../contract/providers.js';
-import type { Database } from '../db/database.js';
-import { findConnectionById } from '../db/repositories/connection.repository.js';
-import type { Connection } from '../db/tables/connection.table.js';
-import type { Clock } from '../lib/clock.js';
-import { openText, sealText, type SealingKeys } from '../lib/secret-box.js';
+import type { ConnectionContext, ConnectionMode } from '../../contract/webhook-delivery.js';
+import { isProviderId } from '../../contract/providers.js';
+import type { Database } from '../../db/database.js';
+import { findConnectionById } from '../../db/repositories/connection.repository.js';
+import type { Connection } from '../../db/tables/connection.table.js';
+import type { Clock } from '../../lib/clock.js';
+import { openText, sealText, type SealingKeys } from '../../lib/secret-box.js';
 import { acceptedSecrets } from './url-token-rotation.js';
 
 export interface ResolvedConnection {

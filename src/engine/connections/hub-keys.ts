@@ -9,10 +9,10 @@
  * sealed in `hub_secret`, and re-sealed like everything else when the master key rotates.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import { findHubSecret, insertHubSecretOnce } from '../db/repositories/hub-secret.repository.js';
-import { deriveKey } from '../lib/hashing.js';
-import { openText, sealText, sealingKeys, type SealingKeys } from '../lib/secret-box.js';
+import type { Database } from '../../db/database.js';
+import { findHubSecret, insertHubSecretOnce } from '../../db/repositories/hub-secret.repository.js';
+import { deriveKey } from '../../lib/hashing.js';
+import { openText, sealText, sealingKeys, type SealingKeys } from '../../lib/secret-box.js';
 
 export interface HubKeys {
   /** Processor signing secrets and credentials, URL tokens, outbound endpoint secrets. */

@@ -4,7 +4,7 @@
  * grace period, long enough to paste the new URL into the processor and for the pings already
  * addressed to the old URL (Gumroad retries a failed ping hourly for 3 h) to land.
  */
-import { randomBase62 } from '../lib/ids.js';
+import { randomBase62 } from '../../lib/ids.js';
 import type { RetiredSecret, SealedCredentials } from './connection-directory.js';
 
 /** 24 h: a working day to update the processor's settings, and eight times Gumroad's retry window. */

@@ -10,9 +10,9 @@
  * statement.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import { findDelivery, insertDeliveries, insertDeliveryOnce, type StoredDelivery } from '../db/repositories/inbound-event.repository.js';
-import type { NewInboundEvent } from '../db/tables/inbound-event.table.js';
+import type { Database } from '../../db/database.js';
+import { findDelivery, insertDeliveries, insertDeliveryOnce, type StoredDelivery } from '../../db/repositories/inbound-event.repository.js';
+import type { NewInboundEvent } from '../../db/tables/inbound-event.table.js';
 
 export interface DeliveryWriterOptions {
   /** Rows per statement at most. */

@@ -3,17 +3,17 @@
  * that arrived alongside it). The caller answers 200 only after this resolves, i.e. after the commit;
  * any failure before that is a non-2xx the processor retries.
  */
-import { NotFoundError } from '../contract/errors.js';
-import type { ProviderAdapter } from '../contract/provider-adapter.js';
-import type { WebhookDelivery } from '../contract/webhook-delivery.js';
-import { insertOrRearmDelivery } from '../db/repositories/inbound-event.repository.js';
-import { storableText, toJsonb } from '../db/storable.js';
-import type { NewInboundEvent } from '../db/tables/inbound-event.table.js';
-import { newId } from '../lib/ids.js';
-import { nextAttemptDelayMs } from './backoff.js';
-import type { ResolvedConnection } from './connection-directory.js';
+import { NotFoundError } from '../../contract/errors.js';
+import type { ProviderAdapter } from '../../contract/provider-adapter.js';
+import type { WebhookDelivery } from '../../contract/webhook-delivery.js';
+import { insertOrRearmDelivery } from '../../db/repositories/inbound-event.repository.js';
+import { storableText, toJsonb } from '../../db/storable.js';
+import type { NewInboundEvent } from '../../db/tables/inbound-event.table.js';
+import { newId } from '../../lib/ids.js';
+import { nextAttemptDelayMs } from '../process/backoff.js';
+import type { ResolvedConnection } from '../connections/connection-directory.js';
 import { sealPayload } from './stored-payload.js';
-import type { PipelineDependencies } from './pipeline.js';
+import type { PipelineDependencies } from '../pipeline.js';
 
 export type IngestResult = { kind: 'ping' } | { kind: 'stored'; eventId: string; duplicate: boolean };
 

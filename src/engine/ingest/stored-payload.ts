@@ -3,8 +3,8 @@
  * the event log). A body stored before sealing existed (`payload_key_id` null) is read as it is
  * until the re-seal sweep seals it.
  */
-import type { InboundEvent } from '../db/tables/inbound-event.table.js';
-import { openBytes, sealBytes, type SealingKeys } from '../lib/secret-box.js';
+import type { InboundEvent } from '../../db/tables/inbound-event.table.js';
+import { openBytes, sealBytes, type SealingKeys } from '../../lib/secret-box.js';
 
 /**
  * What binds a sealed body to its row: its merchant and connection. Not the event id (a re-armed

@@ -1,6 +1,6 @@
 /** @module Commission arithmetic (SPEC §9): pure functions over integer minor units. */
-import { percentOfMinor, scaleRounded } from '../lib/money.js';
-import type { CommissionBase, CommissionRule } from '../db/tables/campaign.table.js';
+import { percentOfMinor, scaleRounded } from '../../lib/money.js';
+import type { CommissionBase, CommissionRule } from '../../db/tables/campaign.table.js';
 
 /** The money of one sale, in minor units of its currency. */
 export interface SaleAmounts {

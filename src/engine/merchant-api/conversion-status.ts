@@ -1,10 +1,10 @@
 /** @module Manual status changes of a conversion (SPEC §5 PATCH) and what each does to the ledger. */
-import { HubError, NotFoundError } from '../contract/errors.js';
-import type { Executor } from '../db/database.js';
-import { appendAdjustments } from '../db/repositories/adjustment.repository.js';
-import { lockConversion, updateConversion } from '../db/repositories/conversion.repository.js';
-import type { Conversion, ConversionStatus } from '../db/tables/conversion.table.js';
-import { emitChange } from './conversion-events.js';
+import { HubError, NotFoundError } from '../../contract/errors.js';
+import type { Executor } from '../../db/database.js';
+import { appendAdjustments } from '../../db/repositories/adjustment.repository.js';
+import { lockConversion, updateConversion } from '../../db/repositories/conversion.repository.js';
+import type { Conversion, ConversionStatus } from '../../db/tables/conversion.table.js';
+import { emitChange } from '../outbound/conversion-events.js';
 
 export type ManualStatus = 'approved' | 'rejected' | 'paid';
 

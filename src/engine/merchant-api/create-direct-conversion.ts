@@ -2,16 +2,17 @@
  * @module Conversions reported directly by the merchant: the conversions API and the postback.
  * Both validate the same way and differ only in how they answer a duplicate.
  */
-import { HubError, NotFoundError, ValidationError } from '../contract/errors.js';
-import type { Executor } from '../db/database.js';
-import { findAffiliateInCampaign } from '../db/repositories/affiliate.repository.js';
-import { findCampaignWithCap } from '../db/repositories/campaign.repository.js';
-import { findConversionByOrder } from '../db/repositories/conversion.repository.js';
-import type { ConversionEventType } from '../db/tables/conversion.table.js';
-import { hashPersonalData } from '../lib/hashing.js';
-import { parseMajorAmount } from '../lib/money.js';
-import { attributeSale } from './attribution.js';
-import { emitConversionEvent } from './conversion-events.js';
+import { HubError, NotFoundError, ValidationError } from '../../contract/errors.js';
+import type { Executor } from '../../db/database.js';
+import { findAffiliateInCampaign } from '../../db/repositories/affiliate.repository.js';
+import { findCampaignWithCap } from '../../db/repositories/campaign.repository.js';
+import { findConversionByOrder } from '../../db/repositories/conversion.repository.js';
+import type { ConversionEventType } from '../../db/tables/conversion.table.js';
+import { hashPersonalData } from '../../lib/hashing.js';
+import { parseMajorAmount } from '../../lib/money.js';
+import { attributeSale } from '../process/decide/attribute.js';
+import { decideWithState } from '../process/load-state.js';
+import { emitConversionEvent } from '../outbound/conversion-events.js';
 import { recordConversion, type RecordResult } from './record-conversion.js';
 
 export interface DirectConversionRequest {
@@ -50,13 +51,14 @@ export async function createDirectConversion(trx: Executor, request: DirectConve
   const existing = await findConversionByOrder(trx, request.merchantId, request.orderId);
   if (existing) return { outcome: 'duplicate', conversionId: existing.id };
 
-  const attribution = await attributeSale(trx, {
+  const attribution = await decideWithState(trx, (view) => attributeSale(view, {
     merchantId: request.merchantId,
     campaign,
     hints: { clickId: request.clickId, visitorId: request.visitorId, affiliateId: request.affiliateId },
     saleTime: now,
     receivedAt: now,
-  });
+    hintSource: 'request',
+  }));
   // A click id that does not exist is a client error even when another hint would attribute the sale.
   if (!attribution.attributed || attribution.problems.includes('unknown_click')) {
     throw attributionError(attribution.problems, request, campaign.cookie_window_days);

@@ -1,9 +1,9 @@
 /** @module Reading conversions together with their ledgers, for the API and outbound events. */
-import type { Executor } from '../db/database.js';
-import { listAdjustments } from '../db/repositories/adjustment.repository.js';
-import { findConversion } from '../db/repositories/conversion.repository.js';
-import type { ConversionAdjustment } from '../db/tables/conversion-adjustment.table.js';
-import type { Conversion } from '../db/tables/conversion.table.js';
+import type { Executor } from '../../db/database.js';
+import { listAdjustments } from '../../db/repositories/adjustment.repository.js';
+import { findConversion } from '../../db/repositories/conversion.repository.js';
+import type { ConversionAdjustment } from '../../db/tables/conversion-adjustment.table.js';
+import type { Conversion } from '../../db/tables/conversion.table.js';
 
 export interface ConversionWithLedger {
   conversion: Conversion;

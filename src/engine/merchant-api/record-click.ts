@@ -1,8 +1,8 @@
 /** @module Recording a click, from the redirect or from the clicks API. */
-import type { Executor } from '../db/database.js';
-import { insertClick } from '../db/repositories/click.repository.js';
-import type { Click } from '../db/tables/click.table.js';
-import { newId } from '../lib/ids.js';
+import type { Executor } from '../../db/database.js';
+import { insertClick } from '../../db/repositories/click.repository.js';
+import type { Click } from '../../db/tables/click.table.js';
+import { newId } from '../../lib/ids.js';
 
 /** Visitor ids come back to us from cookies and URLs: only plain, short tokens are accepted. */
 export const VISITOR_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,100}$/;

@@ -1,16 +1,18 @@
 /**
  * @module Outbound conversion events (SPEC §11): one per state change, written to the outbox in the
- * transaction that made the change, so an event exists exactly when its change was committed.
+ * transaction that made the change, so an event exists exactly when its change was committed — and
+ * only when some enabled endpoint of the merchant is subscribed to its type (outbound.repository.ts):
+ * webhooks go forward, so an event no endpoint takes would never be sent.
  */
-import type { Executor } from '../db/database.js';
-import { listAdjustments } from '../db/repositories/adjustment.repository.js';
-import { enqueueOutboundEvent } from '../db/repositories/outbound.repository.js';
-import type { ConversionAdjustment } from '../db/tables/conversion-adjustment.table.js';
-import type { Conversion } from '../db/tables/conversion.table.js';
-import type { NewOutboundEvent } from '../db/tables/outbound-event.table.js';
-import type { OutboundEventType } from '../db/tables/webhook-endpoint.table.js';
-import { newId } from '../lib/ids.js';
-import { presentConversion } from './conversion-view.js';
+import type { Executor } from '../../db/database.js';
+import { listAdjustments } from '../../db/repositories/adjustment.repository.js';
+import { enqueueOutboundEvent } from '../../db/repositories/outbound.repository.js';
+import type { ConversionAdjustment } from '../../db/tables/conversion-adjustment.table.js';
+import type { Conversion } from '../../db/tables/conversion.table.js';
+import type { NewOutboundEvent } from '../../db/tables/outbound-event.table.js';
+import type { OutboundEventType } from '../../db/tables/webhook-endpoint.table.js';
+import { newId } from '../../lib/ids.js';
+import { presentConversion, type PresentedLine } from './conversion-view.js';
 
 export const OUTBOUND_EVENT_TYPES: readonly OutboundEventType[] = ['conversion.created', 'conversion.updated', 'conversion.reversed'];
 
@@ -31,7 +33,7 @@ export async function emitConversionEvent(trx: Executor, type: OutboundEventType
 }
 
 /** The outbox row announcing a conversion as it is now, with its ledger. */
-export function conversionEventRow(type: OutboundEventType, conversion: Conversion, now: Date, ledger: readonly ConversionAdjustment[]): NewOutboundEvent {
+export function conversionEventRow(type: OutboundEventType, conversion: Conversion, now: Date, ledger: readonly PresentedLine[]): NewOutboundEvent {
   const body = JSON.stringify({ type, timestamp: now.toISOString(), data: presentConversion(conversion, ledger) });
   return { merchant_id: conversion.merchant_id, id: newId('msg'), type, conversion_id: conversion.id, body, created_at: now };
 }

@@ -1,9 +1,12 @@
 /** @module The Conversion object of SPEC §5 (money back in major units): what the API returns and outbound events carry. */
-import type { ConversionAdjustment } from '../db/tables/conversion-adjustment.table.js';
-import type { Conversion } from '../db/tables/conversion.table.js';
-import { minorToMajorNumber } from '../lib/money.js';
+import type { ConversionAdjustment } from '../../db/tables/conversion-adjustment.table.js';
+import type { Conversion } from '../../db/tables/conversion.table.js';
+import { minorToMajorNumber } from '../../lib/money.js';
 
-export function presentConversion(conversion: Conversion, adjustments: readonly ConversionAdjustment[]) {
+/** A ledger line as the Conversion object shows it (a stored one, or one about to be). */
+export type PresentedLine = Pick<ConversionAdjustment, 'type' | 'commission_delta' | 'amount' | 'reference' | 'reason' | 'created_at'>;
+
+export function presentConversion(conversion: Conversion, adjustments: readonly PresentedLine[]) {
   const money = (minor: number) => minorToMajorNumber(minor, conversion.currency);
   return {
     id: conversion.id,

@@ -3,7 +3,7 @@
  * hub's guarded fetch (private addresses refused at connect time, redirects never followed), with a
  * hard timeout.
  */
-import { describeFetchFailure } from '../lib/fetch-failure.js';
+import { describeFetchFailure } from '../../lib/fetch-failure.js';
 
 export type AttemptResult =
   | { kind: 'response'; status: number; retryAfterSeconds: number | null }

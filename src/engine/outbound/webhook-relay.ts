@@ -6,13 +6,13 @@
  * attempt timeout, so several hub processes never send one delivery at the same time.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import { claimDueDeliveries, failPendingDeliveries, updateDelivery, type ClaimedDelivery } from '../db/repositories/outbound.repository.js';
-import { updateWebhookEndpoint } from '../db/repositories/webhook-endpoint.repository.js';
-import type { Clock } from '../lib/clock.js';
-import type { Logger } from '../lib/logger.js';
-import { openText, type SealingKeys } from '../lib/secret-box.js';
-import { webhookHeaders } from '../lib/standard-webhooks.js';
+import type { Database } from '../../db/database.js';
+import { claimDueDeliveries, failPendingDeliveries, updateDelivery, type ClaimedDelivery } from '../../db/repositories/outbound.repository.js';
+import { updateWebhookEndpoint } from '../../db/repositories/webhook-endpoint.repository.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import { openText, type SealingKeys } from '../../lib/secret-box.js';
+import { webhookHeaders } from '../../lib/standard-webhooks.js';
 import { postWebhook, type AttemptResult } from './deliver-webhook.js';
 
 const RETRY_SCHEDULE_SECONDS = [5, 30, 120, 600, 1_800, 3_600, 3 * 3_600, 6 * 3_600];

@@ -5,9 +5,9 @@
  * re-delivery of it: it is folded into that event (one stored event per confirmed identity, SPEC §6),
  * whose trace notes it came again, and nothing is applied twice.
  */
-import type { InboundEvent } from '../db/tables/inbound-event.table.js';
-import { mergeIntoDelivery, renameDelivery } from '../db/repositories/inbound-event.repository.js';
-import type { PipelineDependencies } from './pipeline.js';
+import type { InboundEvent } from '../../db/tables/inbound-event.table.js';
+import { mergeIntoDelivery, renameDelivery } from '../../db/repositories/inbound-event.repository.js';
+import type { PipelineDependencies } from '../pipeline.js';
 
 export type IdentityOutcome = 'renamed' | 'merged' | 'superseded';
 

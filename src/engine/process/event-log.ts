@@ -4,8 +4,8 @@
  * event's headers by the webhook route), so a delivery's request line and its outcome line can be
  * found together. Built from the event row already in hand: no query, cheap enough for a whole batch.
  */
-import type { InboundEvent } from '../db/tables/inbound-event.table.js';
-import type { Logger } from '../lib/logger.js';
+import type { InboundEvent } from '../../db/tables/inbound-event.table.js';
+import type { Logger } from '../../lib/logger.js';
 
 export type LoggedEvent = Pick<InboundEvent, 'id' | 'merchant_id' | 'provider' | 'event_type' | 'headers'>;
 

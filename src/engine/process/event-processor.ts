@@ -4,10 +4,10 @@
  * renews while the work runs, so the events of a process that dies are taken over within seconds;
  * every claim is a new generation, so whoever holds the newest one finishes the event.
  *
- * Events are claimed up to `batchSize` at a time. The simple purchases of a claim are recorded
- * together in one transaction (process-event-batch.ts); every other event is processed on its own.
- * Up to `concurrency` of those units are in flight at once and a slot that frees up is refilled at
- * once, so one slow event (a processor API call) never holds the others back.
+ * Events are claimed up to `batchSize` at a time and processed together as one batch
+ * (process-batch.ts); an event whose adapter asks the processor's API is a batch of its own. Up to
+ * `concurrency` of those units are in flight at once and a slot that frees up is refilled at once, so
+ * one slow event (a processor API call) never holds the others back.
  *
  * Nothing here may stop the process: every unit's failure is caught and recorded on its events (with
  * a minimal fallback when recording the failure itself fails), and an event that keeps stopping or
@@ -15,12 +15,11 @@
  */
 import {
   claimDueEvents, claimEventNow, markEventFailed, renewClaims, type HeldClaim,
-} from '../db/repositories/inbound-event.repository.js';
-import type { InboundEvent } from '../db/tables/inbound-event.table.js';
+} from '../../db/repositories/inbound-event.repository.js';
+import type { InboundEvent } from '../../db/tables/inbound-event.table.js';
 import { nextAttemptDelayMs } from './backoff.js';
-import { processEventBatch } from './process-event-batch.js';
-import { processClaimedEvent } from './process-event.js';
-import type { PipelineDependencies } from './pipeline.js';
+import { processBatch } from './process-batch.js';
+import type { PipelineDependencies } from '../pipeline.js';
 
 export interface EventProcessorOptions {
   /** Events processed side by side (1 on the embedded database, which has a single session). */
@@ -104,7 +103,7 @@ export class EventProcessor {
   async processNow(merchantId: string, eventId: string): Promise<boolean> {
     const event = await claimEventNow(this.#deps.db, merchantId, eventId, this.#deps.clock.now(), this.#options.leaseMs);
     if (!event) return false;
-    await this.#startUnit([event], () => processClaimedEvent(this.#deps, event));
+    await this.#startUnit([event], () => processBatch(this.#deps, [event]));
     return true;
   }
 
@@ -125,37 +124,33 @@ export class EventProcessor {
     }
   }
 
+  /**
+   * Starts the claimed events: those whose adapter asks the processor's API (GoPay, Gumroad) each as a
+   * unit of its own, so a slow API never holds the others back; the rest together, as one batch.
+   */
   #startClaimed(claimed: readonly InboundEvent[], batching: boolean): void {
     const events = claimed.filter((event) => event.status !== 'dead');
     for (const poisoned of claimed.filter((event) => event.status === 'dead')) {
       this.#deps.logger.warn('event quarantined as poison', { eventId: poisoned.id, provider: poisoned.provider, claims: poisoned.unfinished_claims });
     }
-    const processOne = (event: InboundEvent) => void this.#startUnit([event], () => processClaimedEvent(this.#deps, event));
-    if (!batching) {
-      events.forEach(processOne);
-    } else if (events.length > 0) {
-      // The batch holds its events until it hands one on to the one-event path, which then holds it.
-      const handedOn = new Set<string>();
-      void this.#startUnit(events, () => processEventBatch(this.#deps, events, (event) => {
-        handedOn.add(claimKey(event));
-        processOne(event);
-      }), (event) => !handedOn.has(claimKey(event)));
-    }
+    const { adapters } = this.#deps;
+    const asksItsProcessor = (event: InboundEvent) => adapters[event.provider as keyof typeof adapters]?.confirm !== undefined;
+    const together = batching ? events.filter((event) => !asksItsProcessor(event)) : [];
+    const alone = events.filter((event) => !together.includes(event));
+    if (together.length > 0) void this.#startUnit(together, () => processBatch(this.#deps, together));
+    for (const event of alone) void this.#startUnit([event], () => processBatch(this.#deps, [event]));
   }
 
-  /**
-   * Runs one unit of work holding the claims of `events`; never rejects. A failure is recorded on
-   * every event the unit still holds. `stillHeld` tells which events the unit holds at its end.
-   */
-  #startUnit(events: readonly InboundEvent[], work: () => Promise<void>, stillHeld: (event: InboundEvent) => boolean = () => true): Promise<void> {
+  /** Runs one unit of work holding the claims of `events`; never rejects. A failure is recorded on every event of the unit. */
+  #startUnit(events: readonly InboundEvent[], work: () => Promise<void>): Promise<void> {
     const claims = events.map((event) => this.#hold(event));
     const unit = (async () => {
       try {
         await work();
       } catch (error) {
-        await this.#recordFailure(events.filter(stillHeld), error);
+        await this.#recordFailure(events, error);
       } finally {
-        events.filter(stillHeld).forEach((event) => this.#release(event));
+        events.forEach((event) => this.#release(event));
       }
     })();
     for (const claim of claims) claim.unit = unit;

@@ -5,9 +5,9 @@
  * sweeper (sweeper.ts).
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import type { Conversion } from '../db/tables/conversion.table.js';
-import { emitConversionEvent } from './conversion-events.js';
+import type { Database } from '../../db/database.js';
+import type { Conversion } from '../../db/tables/conversion.table.js';
+import { emitConversionEvent } from '../outbound/conversion-events.js';
 
 /** Approves up to `limit` conversions whose hold has ended at `now`; returns how many. */
 export async function approveHeldConversions(db: Kysely<Database>, now: Date, limit = 500): Promise<number> {

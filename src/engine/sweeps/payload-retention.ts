@@ -5,7 +5,7 @@
  * possible. Waiting and failed events keep their bodies: they will be read again.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Database } from '../../db/database.js';
 
 /** Drops up to `limit` expired payloads in one statement; returns how many. */
 export async function dropExpiredPayloads(db: Kysely<Database>, now: Date, retentionDays: number, limit = 1_000): Promise<number> {

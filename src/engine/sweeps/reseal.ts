@@ -6,11 +6,11 @@
  * processes re-sealing at once never overwrite a newer value.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import { listHubSecrets, resealHubSecret } from '../db/repositories/hub-secret.repository.js';
-import { openText, sealText, sealedTextKeyId, type SealingKeys } from '../lib/secret-box.js';
-import type { HubKeys } from './hub-keys.js';
-import { openPayload, sealPayload } from './stored-payload.js';
+import type { Database } from '../../db/database.js';
+import { listHubSecrets, resealHubSecret } from '../../db/repositories/hub-secret.repository.js';
+import { openText, sealText, sealedTextKeyId, type SealingKeys } from '../../lib/secret-box.js';
+import type { HubKeys } from '../connections/hub-keys.js';
+import { openPayload, sealPayload } from '../ingest/stored-payload.js';
 
 const isCurrent = (keys: SealingKeys, sealed: string) => sealedTextKeyId(sealed) === keys.current.id;
 

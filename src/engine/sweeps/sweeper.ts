@@ -6,11 +6,11 @@
  * and tried again at the next sweep, and never stops the others.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import type { Clock } from '../lib/clock.js';
-import type { Logger } from '../lib/logger.js';
+import type { Database } from '../../db/database.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
 import { approveHeldConversions } from './approval-sweep.js';
-import type { HubKeys } from './hub-keys.js';
+import type { HubKeys } from '../connections/hub-keys.js';
 import { dropExpiredPayloads } from './payload-retention.js';
 import { resealUnderCurrentKeys } from './reseal.js';
 

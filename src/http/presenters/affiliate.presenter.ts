@@ -1,8 +1,9 @@
 /** @module Affiliate as the API shows it: enrollments, never the email. */
 import type { Affiliate } from '../../db/tables/affiliate.table.js';
 import type { Enrollment } from '../../db/tables/enrollment.table.js';
+import type { AffiliateResponse } from './affiliate.schema.js';
 
-export function presentAffiliate(affiliate: Affiliate, enrollments: readonly Enrollment[]) {
+export function presentAffiliate(affiliate: Affiliate, enrollments: readonly Enrollment[]): AffiliateResponse {
   return {
     id: affiliate.id,
     name: affiliate.name,

@@ -1,6 +1,7 @@
 /** @module Campaign as the API shows it: integer rules back to major units and percent. */
 import type { Campaign, CommissionRule } from '../../db/tables/campaign.table.js';
 import { formatScaledDecimal, minorToMajorNumber } from '../../lib/money.js';
+import type { CampaignResponse } from './campaign.schema.js';
 
 const percentFromBasisPoints = (basisPoints: number): number => Number(formatScaledDecimal(basisPoints, 2));
 
@@ -15,7 +16,7 @@ export function presentCommission(rule: CommissionRule, currency: string) {
   }
 }
 
-export function presentCampaign(campaign: Campaign) {
+export function presentCampaign(campaign: Campaign): CampaignResponse {
   return {
     id: campaign.id,
     name: campaign.name,

@@ -2,7 +2,9 @@
  * @module Connection as the API shows it: never a secret. A URL token (Gumroad) is a secret like an
  * API key: whole only in the answer that generated it, afterwards only its prefix.
  */
+import type { ProviderId } from '../../contract/providers.js';
 import type { Connection } from '../../db/tables/connection.table.js';
+import type { ConnectionResponse } from './connection.schema.js';
 
 /** What may be shown of a connection's URL token. */
 export interface UrlTokenDisplay {
@@ -19,10 +21,11 @@ export function webhookUrl(publicUrl: string, connection: Pick<Connection, 'prov
   return urlToken ? `${url}?token=${encodeURIComponent(urlToken)}` : url;
 }
 
-export function presentConnection(connection: Connection, publicUrl: string, urlToken: UrlTokenDisplay | null) {
+export function presentConnection(connection: Connection, publicUrl: string, urlToken: UrlTokenDisplay | null): ConnectionResponse {
   return {
     id: connection.id,
-    provider: connection.provider,
+    // The column only ever holds a provider id: connections are created through the enum.
+    provider: connection.provider as ProviderId,
     campaignId: connection.campaign_id,
     mode: connection.mode,
     webhookUrl: webhookUrl(publicUrl, connection, urlToken?.shownOnce ?? null),

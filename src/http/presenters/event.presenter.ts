@@ -1,9 +1,11 @@
 /** @module Inbound events as the API shows them (SPEC §6 event log), personal data masked. */
+import type { ProviderId } from '../../contract/providers.js';
 import type { InboundEvent } from '../../db/tables/inbound-event.table.js';
-import { openPayload } from '../../engine/stored-payload.js';
+import { openPayload } from '../../engine/ingest/stored-payload.js';
 import { parseNestedForm } from '../../lib/form-body.js';
 import { safeParseJson } from '../../lib/safe-parse-json.js';
 import type { SealingKeys } from '../../lib/secret-box.js';
+import type { InboundEventWithPayloadResponse } from './event.schema.js';
 import { maskPersonalData } from './personal-data-mask.js';
 
 /** The delivery's body as data (JSON, a form, or text; a GET notification shows its query), personal fields masked. */
@@ -18,11 +20,12 @@ export function presentPayload(event: InboundEvent, payloadKeys: SealingKeys): u
   return { unreadable: true, bytes: body.length };
 }
 
-export function presentEvent(event: InboundEvent, options: { withPayload: false } | { withPayload: true; payloadKeys: SealingKeys }) {
+export function presentEvent(event: InboundEvent, options: { withPayload: false } | { withPayload: true; payloadKeys: SealingKeys }): InboundEventWithPayloadResponse {
   return {
     id: event.id,
     connectionId: event.connection_id,
-    provider: event.provider,
+    // Events are stored only through a connection, whose provider is one of the enum.
+    provider: event.provider as ProviderId,
     providerEventId: event.provider_event_id,
     type: event.event_type,
     receivedAt: event.received_at.toISOString(),

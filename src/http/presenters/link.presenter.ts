@@ -1,12 +1,13 @@
 /** @module Links and clicks as the API shows them. */
 import type { Click } from '../../db/tables/click.table.js';
 import type { Link } from '../../db/tables/link.table.js';
+import type { ClickResponse, LinkResponse } from './link.schema.js';
 
 export function linkUrl(publicUrl: string, code: string): string {
   return `${publicUrl}/r/${encodeURIComponent(code)}`;
 }
 
-export function presentLink(link: Link, publicUrl: string) {
+export function presentLink(link: Link, publicUrl: string): LinkResponse {
   return {
     id: link.id,
     code: link.code,
@@ -18,7 +19,7 @@ export function presentLink(link: Link, publicUrl: string) {
   };
 }
 
-export function presentClick(click: Click) {
+export function presentClick(click: Click): ClickResponse {
   return {
     id: click.id,
     clickId: click.id,

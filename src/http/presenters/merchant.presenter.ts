@@ -2,8 +2,9 @@
 import type { ApiKey } from '../../db/tables/api-key.table.js';
 import type { Merchant } from '../../db/tables/merchant.table.js';
 import { minorToMajorNumber } from '../../lib/money.js';
+import type { ApiKeyResponse, MerchantResponse } from './merchant.schema.js';
 
-export function presentMerchant(merchant: Merchant) {
+export function presentMerchant(merchant: Merchant): MerchantResponse {
   return {
     id: merchant.id,
     name: merchant.name,
@@ -13,7 +14,7 @@ export function presentMerchant(merchant: Merchant) {
   };
 }
 
-export function presentApiKey(apiKey: ApiKey) {
+export function presentApiKey(apiKey: ApiKey): ApiKeyResponse {
   return {
     id: apiKey.id,
     scope: apiKey.scope,

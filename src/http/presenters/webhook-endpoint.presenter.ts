@@ -1,8 +1,10 @@
 /** @module Outbound webhook endpoints and their delivery log, as the API shows them. */
 import type { WebhookDelivery } from '../../db/tables/webhook-delivery.table.js';
+import type { OutboundEventType } from '../../db/tables/webhook-endpoint.table.js';
 import type { WebhookEndpoint } from '../../db/tables/webhook-endpoint.table.js';
+import type { WebhookDeliveryResponse, WebhookEndpointResponse } from './webhook-endpoint.schema.js';
 
-export function presentWebhookEndpoint(endpoint: WebhookEndpoint) {
+export function presentWebhookEndpoint(endpoint: WebhookEndpoint): WebhookEndpointResponse {
   return {
     id: endpoint.id,
     url: endpoint.url,
@@ -14,11 +16,12 @@ export function presentWebhookEndpoint(endpoint: WebhookEndpoint) {
   };
 }
 
-export function presentDelivery(delivery: WebhookDelivery) {
+export function presentDelivery(delivery: WebhookDelivery): WebhookDeliveryResponse {
   return {
     id: delivery.id,
     endpointId: delivery.endpoint_id,
-    eventType: delivery.event_type,
+    // Deliveries are written only for the outbound event types.
+    eventType: delivery.event_type as OutboundEventType,
     webhookId: delivery.event_id,
     status: delivery.status,
     attempts: delivery.attempts,

@@ -16,13 +16,13 @@ import { sendData } from '../responses.js';
 import { amountField, currencyField, nameField } from '../schemas.js';
 import { parseOrThrow } from '../validation.js';
 
-const createMerchantBody = z.strictObject({
+export const createMerchantBody = z.strictObject({
   name: nameField,
   monthlyEarningsCap: amountField.nullable().optional(),
   capCurrency: currencyField.optional(),
 });
 
-const createKeyBody = z.strictObject({ scope: z.enum(['write', 'read']) });
+export const createKeyBody = z.strictObject({ scope: z.enum(['write', 'read']) });
 
 export function adminRoutes(services: HubServices): Router {
   const router = Router();

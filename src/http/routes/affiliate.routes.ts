@@ -22,18 +22,18 @@ import { parseOrThrow, pathParameter } from '../validation.js';
 
 const statusField = z.enum(['approved', 'pending', 'rejected']);
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   name: nameField,
   email: emailField,
   campaignId: idField,
   status: statusField.optional(),
 });
 
-const updateBody = z.strictObject({ name: nameField.optional(), campaignId: idField.optional(), status: statusField.optional() })
+export const updateBody = z.strictObject({ name: nameField.optional(), campaignId: idField.optional(), status: statusField.optional() })
   .refine((body) => (body.campaignId === undefined) === (body.status === undefined), { message: 'campaignId and status go together', path: ['status'] })
   .refine((body) => body.name !== undefined || body.campaignId !== undefined, { message: 'nothing to change: send name, or campaignId with status', path: ['body'] });
 
-const listQuery = z.strictObject({ campaignId: idField.optional(), ...pageQueryFields });
+export const listQuery = z.strictObject({ campaignId: idField.optional(), ...pageQueryFields });
 
 export function affiliateRoutes(services: HubServices): Router {
   const router = Router();

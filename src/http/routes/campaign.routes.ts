@@ -36,9 +36,9 @@ const settingsFields = {
   selfReferral: z.enum(['reject', 'allow']).optional(),
 };
 
-const createBody = z.strictObject({ name: nameField, currency: currencyField, commission: commissionField, ...settingsFields });
-const updateBody = z.strictObject({ name: nameField.optional(), commission: commissionField.optional(), ...settingsFields });
-const listQuery = z.strictObject({ ...pageQueryFields });
+export const createBody = z.strictObject({ name: nameField, currency: currencyField, commission: commissionField, ...settingsFields });
+export const updateBody = z.strictObject({ name: nameField.optional(), commission: commissionField.optional(), ...settingsFields });
+export const listQuery = z.strictObject({ ...pageQueryFields });
 
 type CommissionInput = z.output<typeof commissionField>;
 

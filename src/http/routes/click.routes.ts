@@ -6,7 +6,7 @@ import { findAffiliate, findEnrollment } from '../../db/repositories/affiliate.r
 import { findCampaign } from '../../db/repositories/campaign.repository.js';
 import { findClick, listClicks } from '../../db/repositories/click.repository.js';
 import { findLinkByCode } from '../../db/repositories/link.repository.js';
-import { VISITOR_ID_PATTERN, recordClick } from '../../engine/record-click.js';
+import { VISITOR_ID_PATTERN, recordClick } from '../../engine/merchant-api/record-click.js';
 import type { HubServices } from '../../hub-services.js';
 import { merchantAuth, requireWriteScope } from '../middleware/authenticate.js';
 import { presentClick } from '../presenters/link.presenter.js';
@@ -16,7 +16,7 @@ import { parseOrThrow } from '../validation.js';
 
 const visitorField = z.string().regex(VISITOR_ID_PATTERN, 'must be 1 to 100 letters, digits or "_.:-"');
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   code: z.string().min(1).max(64).optional(),
   campaignId: idField.optional(),
   affiliateId: idField.optional(),
@@ -27,7 +27,7 @@ const createBody = z.strictObject({
   .refine((body) => body.code !== undefined || (body.campaignId !== undefined && body.affiliateId !== undefined),
     { message: 'campaignId and affiliateId go together', path: ['affiliateId'] });
 
-const listQuery = z.strictObject({ campaignId: idField.optional(), affiliateId: idField.optional(), visitorId: visitorField.optional(), ...pageQueryFields });
+export const listQuery = z.strictObject({ campaignId: idField.optional(), affiliateId: idField.optional(), visitorId: visitorField.optional(), ...pageQueryFields });
 
 export function clickRoutes(services: HubServices): Router {
   const router = Router();

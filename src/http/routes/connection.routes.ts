@@ -14,8 +14,8 @@ import {
   findConnection, insertConnection, listConnections, updateConnection, updateConnectionIfCredentialsUnchanged,
 } from '../../db/repositories/connection.repository.js';
 import type { Connection, ConnectionUpdate } from '../../db/tables/connection.table.js';
-import { openCredentials, sealCredentials } from '../../engine/connection-directory.js';
-import { newUrlToken, previousTokenValidUntil, rotateUrlToken, URL_TOKEN_GRACE_PERIOD_MS, urlTokenPrefix } from '../../engine/url-token-rotation.js';
+import { openCredentials, sealCredentials } from '../../engine/connections/connection-directory.js';
+import { newUrlToken, previousTokenValidUntil, rotateUrlToken, URL_TOKEN_GRACE_PERIOD_MS, urlTokenPrefix } from '../../engine/connections/url-token-rotation.js';
 import type { HubServices } from '../../hub-services.js';
 import { newId } from '../../lib/ids.js';
 import { checkOutboundUrl } from '../../lib/network-guard.js';
@@ -28,7 +28,7 @@ import { parseOrThrow, pathParameter } from '../validation.js';
 const secretsField = z.array(z.string().trim().min(1, 'must not be empty').max(500)).min(1, 'needs at least one secret').max(10, 'at most 10 secrets');
 const optionsField = z.record(z.string(), z.unknown());
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   provider: z.enum(PROVIDER_IDS, { error: `must be one of ${PROVIDER_IDS.join(', ')}` }),
   campaignId: idField,
   mode: z.enum(['live', 'test']).optional(),
@@ -36,17 +36,17 @@ const createBody = z.strictObject({
   options: optionsField.optional(),
 });
 
-const updateBody = z.strictObject({
+export const updateBody = z.strictObject({
   campaignId: idField.optional(),
   mode: z.enum(['live', 'test']).optional(),
   secrets: secretsField.optional(),
   options: optionsField.optional(),
 });
 
-const listQuery = z.strictObject({ provider: z.enum(PROVIDER_IDS).optional(), ...pageQueryFields });
+export const listQuery = z.strictObject({ provider: z.enum(PROVIDER_IDS).optional(), ...pageQueryFields });
 
 // 0 ends the replaced token at once (it leaked); more than the default is never needed to update the processor.
-const rotateBody = z.strictObject({
+export const rotateBody = z.strictObject({
   gracePeriodSeconds: z.number().int().min(0).max(URL_TOKEN_GRACE_PERIOD_MS / 1000).optional(),
 });
 

@@ -3,21 +3,21 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../contract/errors.js';
 import { listConversions } from '../../db/repositories/conversion.repository.js';
-import { changeConversionStatus } from '../../engine/conversion-status.js';
-import { createDirectConversion } from '../../engine/create-direct-conversion.js';
-import { attachLedgers, readConversion } from '../../engine/read-conversions.js';
-import { createdOrThrowDuplicate } from '../../engine/record-conversion.js';
-import { VISITOR_ID_PATTERN } from '../../engine/record-click.js';
+import { changeConversionStatus } from '../../engine/merchant-api/conversion-status.js';
+import { createDirectConversion } from '../../engine/merchant-api/create-direct-conversion.js';
+import { attachLedgers, readConversion } from '../../engine/merchant-api/read-conversions.js';
+import { createdOrThrowDuplicate } from '../../engine/merchant-api/record-conversion.js';
+import { VISITOR_ID_PATTERN } from '../../engine/merchant-api/record-click.js';
 import type { HubServices } from '../../hub-services.js';
 import { merchantAuth, requireWriteScope } from '../middleware/authenticate.js';
-import { presentConversion } from '../../engine/conversion-view.js';
+import { presentConversion } from '../../engine/outbound/conversion-view.js';
 import { sendData, sendList } from '../responses.js';
 import { amountField, emailField, currencyField, idField, instantField, metadataField, pageQueryFields, pageRequest } from '../schemas.js';
 import { parseOrThrow, pathParameter } from '../validation.js';
 
 export const orderIdField = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   campaignId: idField,
   affiliateId: idField.optional(),
   clickId: idField.optional(),
@@ -31,12 +31,12 @@ const createBody = z.strictObject({
 }).refine((body) => body.affiliateId !== undefined || body.clickId !== undefined || body.visitorId !== undefined,
   { message: 'one of affiliateId, clickId or visitorId is required for attribution', path: ['affiliateId'] });
 
-const updateBody = z.strictObject({
+export const updateBody = z.strictObject({
   status: z.enum(['approved', 'rejected', 'paid'], { error: 'must be approved, rejected or paid' }),
   note: z.string().trim().min(1).max(500).optional(),
 });
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   campaignId: idField.optional(),
   affiliateId: idField.optional(),
   status: z.enum(['pending', 'approved', 'paid', 'rejected', 'reversed']).optional(),

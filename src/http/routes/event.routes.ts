@@ -11,7 +11,7 @@ import { sendData, sendList } from '../responses.js';
 import { idField, pageQueryFields, pageRequest } from '../schemas.js';
 import { parseOrThrow, pathParameter } from '../validation.js';
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   provider: z.enum(PROVIDER_IDS).optional(),
   connectionId: idField.optional(),
   status: z.enum(['received', 'processed', 'ignored', 'waiting', 'failed', 'dead']).optional(),

@@ -15,14 +15,14 @@ import { parseOrThrow } from '../validation.js';
 
 const destinationField = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2048);
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   campaignId: idField,
   affiliateId: idField,
   destinationUrl: destinationField,
   code: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/, 'must be 3 to 64 letters, digits, "-" or "_"').optional(),
 });
 
-const listQuery = z.strictObject({ campaignId: idField.optional(), affiliateId: idField.optional(), ...pageQueryFields });
+export const listQuery = z.strictObject({ campaignId: idField.optional(), affiliateId: idField.optional(), ...pageQueryFields });
 
 export function linkRoutes(services: HubServices): Router {
   const router = Router();

@@ -6,8 +6,8 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { HubError, NotFoundError, ValidationError } from '../../contract/errors.js';
 import { findConversion } from '../../db/repositories/conversion.repository.js';
-import { createDirectConversion } from '../../engine/create-direct-conversion.js';
-import { VISITOR_ID_PATTERN } from '../../engine/record-click.js';
+import { createDirectConversion } from '../../engine/merchant-api/create-direct-conversion.js';
+import { VISITOR_ID_PATTERN } from '../../engine/merchant-api/record-click.js';
 import type { HubServices } from '../../hub-services.js';
 import { hasIdShape } from '../../lib/ids.js';
 import { authenticateApiKey, merchantAuth, presentedApiKey, setMerchantAuth, unauthorized } from '../middleware/authenticate.js';
@@ -17,7 +17,7 @@ import { amountField, currencyField, idField } from '../schemas.js';
 import { parseOrThrow, pathParameter } from '../validation.js';
 import { orderIdField } from './conversion.routes.js';
 
-const postbackParameters = z.strictObject({
+export const postbackParameters = z.strictObject({
   order_id: orderIdField,
   amount: amountField,
   click_id: idField.optional(),

@@ -2,7 +2,7 @@
 import { Router, type Request } from 'express';
 import { findCampaign } from '../../db/repositories/campaign.repository.js';
 import { findLinkByCode } from '../../db/repositories/link.repository.js';
-import { isValidVisitorId, recordClick } from '../../engine/record-click.js';
+import { isValidVisitorId, recordClick } from '../../engine/merchant-api/record-click.js';
 import type { HubServices } from '../../hub-services.js';
 import { hashPersonalData } from '../../lib/hashing.js';
 import { newId } from '../../lib/ids.js';

@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from '../../contract/errors.js';
 import { failPendingDeliveries, listDeliveries } from '../../db/repositories/outbound.repository.js';
 import { findWebhookEndpoint, insertWebhookEndpoint, listWebhookEndpoints, updateWebhookEndpoint } from '../../db/repositories/webhook-endpoint.repository.js';
 import type { WebhookEndpointUpdate } from '../../db/tables/webhook-endpoint.table.js';
-import { OUTBOUND_EVENT_TYPES } from '../../engine/conversion-events.js';
+import { OUTBOUND_EVENT_TYPES } from '../../engine/outbound/conversion-events.js';
 import type { HubServices } from '../../hub-services.js';
 import { newId } from '../../lib/ids.js';
 import { checkOutboundUrl } from '../../lib/network-guard.js';
@@ -22,9 +22,9 @@ const eventsField = z.array(z.enum(OUTBOUND_EVENT_TYPES as [string, ...string[]]
   .min(1, 'needs at least one event type')
   .transform((events) => [...new Set(events)]);
 
-const createBody = z.strictObject({ url: urlField, events: eventsField });
-const updateBody = z.strictObject({ url: urlField.optional(), events: eventsField.optional(), status: z.enum(['enabled', 'disabled']).optional() });
-const listQuery = z.strictObject({ ...pageQueryFields });
+export const createBody = z.strictObject({ url: urlField, events: eventsField });
+export const updateBody = z.strictObject({ url: urlField.optional(), events: eventsField.optional(), status: z.enum(['enabled', 'disabled']).optional() });
+export const listQuery = z.strictObject({ ...pageQueryFields });
 
 export function webhookEndpointRoutes(services: HubServices): Router {
   const router = Router();
