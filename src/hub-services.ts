@@ -14,7 +14,7 @@ import { EventProcessor, type EventProcessorOptions } from './engine/process/eve
 import { WebhookRelay } from './engine/outbound/webhook-relay.js';
 import type { AdapterRegistry, PipelineDependencies } from './engine/pipeline.js';
 import { countQueuedEvents } from './db/repositories/inbound-event.repository.js';
-import { createHubMetrics, type HubMetrics } from './http/metrics.js';
+import { createHubMetrics, type HubMetrics } from './observability/metrics.js';
 import type { Clock } from './lib/clock.js';
 import { createGuardedFetch } from './lib/guarded-fetch.js';
 import type { HubLogger } from './lib/logger.js';

@@ -8,7 +8,7 @@
  * turns the stored event into canonical records.
  */
 import type { MappingResult } from './canonical-records.js';
-import type { Clock } from '../lib/clock.js';
+import type { Clock } from './clock.js';
 import type { ProviderId } from './providers.js';
 import type { ConnectionContext, WebhookDelivery } from './webhook-delivery.js';
 

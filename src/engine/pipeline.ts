@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AdapterIo, ProviderAdapter } from '../contract/provider-adapter.js';
 import type { ProviderId } from '../contract/providers.js';
 import type { Database } from '../db/database.js';
-import type { HubMetrics } from '../http/metrics.js';
+import type { HubMetrics } from '../observability/metrics.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SealingKeys } from '../lib/secret-box.js';

@@ -1,8 +1,7 @@
-/** @module Time as an injected dependency, so tests can move it instead of waiting. */
+/** @module Clocks: the system's, and one tests move by hand. The `Clock` interface is the contract's. */
+import type { Clock } from '../contract/clock.js';
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock };
 
 export const systemClock: Clock = { now: () => new Date() };
 

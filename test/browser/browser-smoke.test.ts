@@ -20,6 +20,6 @@ describe('headless Chromium', () => {
     const page = await browser.newPage();
     // A merchant's page (no CSP of the hub's) loading the script cross-origin.
     await page.setContent(`<html><body><script src="${hub.url}/hub.js"></script></body></html>`, { waitUntil: 'load' });
-    expect(await page.evaluate(() => typeof (window as unknown as { conversionHub?: unknown }).conversionHub)).toBe('object');
+    expect(await page.evaluate(() => typeof (globalThis as unknown as { conversionHub?: unknown }).conversionHub)).toBe('object');
   });
 });
