@@ -17,13 +17,13 @@
  * written, the worker's fallback records it).
  */
 import type { Executor } from '../../db/database.js';
-import { findReferences } from '../../db/repositories/batch-state.repository.js';
+import { findConversionsByOrders, findReferences } from '../../db/repositories/batch-state.repository.js';
 import { wakeWaitingEvents } from '../../db/repositories/inbound-event.repository.js';
 import type { InboundEvent } from '../../db/tables/inbound-event.table.js';
 import type { PipelineDependencies } from '../pipeline.js';
 import { BatchView } from './batch-view.js';
 import { decideEvent } from './decide/decide-event.js';
-import type { RecordOutcome } from './decide/decision.js';
+import { orderOfSeenReference, type RecordOutcome } from './decide/decision.js';
 import { decidedFinish, failedFinish, type EventFinish } from './event-finish.js';
 import { logEventOutcome } from './event-log.js';
 import { initialKeys } from './initial-keys.js';
@@ -148,12 +148,25 @@ async function afterCommit(deps: PipelineDependencies, finishes: readonly EventF
   try {
     const waiting = finishes.filter((finish) => finish.status === 'waiting' && finish.waitingFor !== null)
       .map((finish) => ({ merchantId: finish.event.merchant_id, reference: finish.waitingFor ?? '' }));
-    const resolved = await findReferences(deps.db, waiting);
-    await wakeWaitingEvents(deps.db, [...boundBy(finishes), ...resolved.map(({ merchantId, reference }) => ({ merchantId, reference }))], now);
+    await wakeWaitingEvents(deps.db, [...boundBy(finishes), ...(await resolvedMeanwhile(deps.db, waiting))], now);
   } catch (error) {
     // The batch is committed; waiters not woken now are tried again on their own back-off schedule.
     deps.logger.warn('could not wake the events waiting on this batch', { error: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/** Of the references waited for, those another transaction has resolved: bound, or (for "order seen") converted. */
+async function resolvedMeanwhile(db: Executor, waiting: readonly { merchantId: string; reference: string }[]): Promise<{ merchantId: string; reference: string }[]> {
+  const orders = waiting.flatMap(({ merchantId, reference }) => {
+    const orderId = orderOfSeenReference(reference);
+    return orderId === null ? [] : [{ merchantId, orderId, reference }];
+  });
+  const [bound, converted] = await Promise.all([findReferences(db, waiting), findConversionsByOrders(db, orders)]);
+  const convertedKeys = new Set(converted.map((conversion) => `${conversion.merchant_id}\u0000${conversion.order_id}`));
+  return [
+    ...bound.map(({ merchantId, reference }) => ({ merchantId, reference })),
+    ...orders.filter((order) => convertedKeys.has(`${order.merchantId}\u0000${order.orderId}`)).map(({ merchantId, reference }) => ({ merchantId, reference })),
+  ];
 }
 
 function boundBy(finishes: readonly EventFinish[]): { merchantId: string; reference: string }[] {

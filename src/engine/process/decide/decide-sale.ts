@@ -25,7 +25,7 @@ export function decideSale(view: BatchView, context: DecisionContext, record: Sa
   if (existing) {
     trace.push(`order ${record.orderId} is already recorded as ${existing.id} (from ${existing.source}); nothing new`);
     const conversion = reitemise(view, context, existing, record, trace);
-    view.bind(merchantId, record.orderId, references);
+    view.bind(merchantId, record.orderId, withoutOrderSeen(record, references));
     return { status: 'processed', conversionIds: [conversion.id], trace, bound: references };
   }
 
@@ -38,7 +38,7 @@ export function decideSale(view: BatchView, context: DecisionContext, record: Sa
   if (decided.outcome === 'waiting') return { status: 'waiting', waitingFor: decided.waitingFor, conversionIds: [], trace, bound: [] };
 
   const conversion = recordSale(view, context, record, decided, trace);
-  view.bind(merchantId, record.orderId, references);
+  view.bind(merchantId, record.orderId, withoutOrderSeen(record, references));
   return { status: 'processed', conversionIds: [conversion.id], trace, bound: references };
 }
 
@@ -67,6 +67,15 @@ function recordSale(view: BatchView, context: DecisionContext, record: SaleRecor
   // One event for the conversion as it stands: its state before the earlier facts applied was never visible.
   announce(view, 'conversion.created', conversion, now);
   return conversion;
+}
+
+/**
+ * The references worth storing once the order has a conversion: "order seen" only answers a later
+ * event while the order has none (an ignored sale), so it is not stored. It still wakes the events
+ * waiting for it, which is why it stays in the outcome's `bound`.
+ */
+function withoutOrderSeen(record: SaleRecord, references: readonly string[]): string[] {
+  return references.filter((reference) => reference !== orderSeenReference(record.orderId));
 }
 
 /** The first line of a sale's trace. */

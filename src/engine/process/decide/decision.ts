@@ -20,9 +20,19 @@ export type RecordOutcome =
   | { status: 'ignored'; reason: IgnoreReason; conversionIds: string[]; trace: string[]; bound: string[] }
   | { status: 'waiting'; waitingFor: string | null; conversionIds: string[]; trace: string[]; bound: string[] };
 
-/** The reference that says "a sale for this order was seen" (converted or not). */
+const ORDER_SEEN_PREFIX = 'order:';
+
+/**
+ * The reference that says "a sale for this order was seen". It is stored only for a sale that made
+ * no conversion: for one that did, the conversion itself says so.
+ */
 export function orderSeenReference(orderId: string): string {
-  return `order:${orderId}`;
+  return `${ORDER_SEEN_PREFIX}${orderId}`;
+}
+
+/** The order an "order seen" reference names, else null. */
+export function orderOfSeenReference(reference: string): string | null {
+  return reference.startsWith(ORDER_SEEN_PREFIX) ? reference.slice(ORDER_SEEN_PREFIX.length) : null;
 }
 
 /** One event's outcome from its records': waiting beats processed beats ignored. */
