@@ -1,8 +1,8 @@
 /**
  * @module The hub's logger: pino, writing one JSON object per line (stderr in production), every line
  * through the one redaction layer (log-redaction.ts). Code logs with `logger.info(message, fields)`;
- * the adapter turns that into pino's `(fields, message)`. The HTTP layer also hands `pino` itself to
- * pino-http, so request lines take the same path.
+ * the adapter turns that into pino's `(fields, message)`. The HTTP layer writes request lines with
+ * `pino` itself, so they take the same path.
  */
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { redactLogFields } from './log-redaction.js';
@@ -18,7 +18,7 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-/** The logger the hub is started with: the same, plus the pino instance behind it (for pino-http). */
+/** The logger the hub is started with: the same, plus the pino instance behind it (for request lines). */
 export interface HubLogger extends Logger {
   readonly pino: PinoLogger;
 }

@@ -10,6 +10,7 @@ import * as countUnfinishedClaims from './2026_12_04_120000_count_unfinished_cla
 import * as sealRawPayloads from './2026_12_04_130000_seal_raw_payloads.js';
 import * as lemonSqueezyOwnOrderIds from './2026_12_04_140000_lemon_squeezy_own_order_ids.js';
 import * as campaignClockSkew from './2026_12_04_150000_campaign_clock_skew.js';
+import * as inboundEventRoomForUpdates from './2026_12_04_200000_inbound_event_room_for_updates.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_21_120000_create_core_tables': createCoreTables,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_130000_seal_raw_payloads': sealRawPayloads,
   '2026_12_04_140000_lemon_squeezy_own_order_ids': lemonSqueezyOwnOrderIds,
   '2026_12_04_150000_campaign_clock_skew': campaignClockSkew,
+  '2026_12_04_200000_inbound_event_room_for_updates': inboundEventRoomForUpdates,
 };

@@ -111,22 +111,27 @@ const POISON_ERROR = `processing this event stopped or hung the process that too
  * Each claim is a new generation, so a worker whose lease ran out can no longer finish the event.
  * An event whose earlier claims never finished is quarantined instead: status `dead`, reason
  * `poison` (returned with that status; the caller does not process it).
+ *
+ * A claim writes only columns no index covers (the lease, the counters): its status and due time stay
+ * as they were, so PostgreSQL can update the row in place (a HOT update, no index entries written;
+ * the table keeps room on its pages for it). An event under a lease is skipped by `locked_until`.
  */
 export async function claimDueEvents(db: Executor, now: Date, limit: number, leaseMs: number): Promise<InboundEvent[]> {
   const leaseEnd = new Date(now.getTime() + leaseMs);
   const poisoned = sql<boolean>`unfinished_claims >= ${POISON_AFTER_UNFINISHED_CLAIMS}`;
   const result = await sql<InboundEvent>`
     update inbound_event set
-           status = case when ${poisoned} then 'dead' else 'processing' end,
+           status = case when ${poisoned} then 'dead' else status end,
            reason = case when ${poisoned} then 'poison' else reason end,
            error = case when ${poisoned} then ${POISON_ERROR} else error end,
            trace = case when ${poisoned} then trace || jsonb_build_array(${`quarantined as poison: ${POISON_ERROR}`}::text) else trace end,
            locked_until = case when ${poisoned} then null else ${leaseEnd}::timestamptz end,
-           next_attempt_at = ${leaseEnd}, attempts = attempts + 1, updated_at = ${now},
+           attempts = attempts + 1, updated_at = ${now},
            unfinished_claims = unfinished_claims + 1, generation = generation + 1
      where (merchant_id, id) in (
        select merchant_id, id from inbound_event
         where status in ('received', 'processing', 'waiting', 'failed') and next_attempt_at <= ${now}
+          and (locked_until is null or locked_until <= ${now})
         order by next_attempt_at
         limit ${limit}
         for update skip locked)
@@ -145,11 +150,11 @@ export interface HeldClaim {
 export async function renewClaims(db: Executor, claims: readonly HeldClaim[], leaseEnd: Date): Promise<void> {
   if (claims.length === 0) return;
   await sql`
-    update inbound_event set locked_until = ${leaseEnd}, next_attempt_at = ${leaseEnd}
+    update inbound_event set locked_until = ${leaseEnd}
       from unnest(${claims.map((claim) => claim.merchantId)}::text[], ${claims.map((claim) => claim.id)}::text[],
                   ${claims.map((claim) => claim.generation)}::int[]) as claim(merchant_id, id, generation)
      where inbound_event.merchant_id = claim.merchant_id and inbound_event.id = claim.id
-       and inbound_event.generation = claim.generation and inbound_event.status = 'processing'`.execute(db);
+       and inbound_event.generation = claim.generation and inbound_event.locked_until is not null`.execute(db);
 }
 
 /**
