@@ -15,11 +15,17 @@ export interface OrderFactSummary {
   chargedBack: boolean;
 }
 
-export function summarizeOrderFacts(facts: readonly OrderFact[]): OrderFactSummary {
+/**
+ * What the order's facts add up to for a sale in `currency`. A refund reported in another currency
+ * never counts: whether it came before the sale or after, it is the refund's event that fails, with
+ * the reason, and the sale's conversion is the same either way.
+ */
+export function summarizeOrderFacts(facts: readonly OrderFact[], currency: string): OrderFactSummary {
   let succeededRefunds = 0;
   let largestCumulative = 0;
   let chargedBack = false;
   for (const fact of facts) {
+    if (fact.currency !== null && fact.currency !== currency) continue;
     if (fact.kind === 'refund' && fact.state === 'succeeded') succeededRefunds += fact.amount;
     if (fact.kind === 'refund_total') largestCumulative = Math.max(largestCumulative, fact.amount);
     if (fact.kind === 'dispute' && fact.state === 'lost') chargedBack = true;

@@ -55,7 +55,7 @@ export function decideOrderChange(view: BatchView, context: DecisionContext, rec
     throw new Error(`refund ${record.key} is in ${record.currency} but order ${orderId} was sold in ${conversion.currency}`);
   }
   const reference = record.kind === 'refund' ? record.key : record.disputeKey;
-  const { conversion: updated, lines } = reconcile(conversion, summarizeOrderFacts(view.facts(merchantId, orderId)), { reference }, now);
+  const { conversion: updated, lines } = reconcile(conversion, summarizeOrderFacts(view.facts(merchantId, orderId), conversion.currency), { reference }, now);
   if (updated !== conversion) view.updateConversion(conversion, updated, lines);
   announceChange(view, conversion, updated, now);
   const money = (minor: number) => formatMinorAsDecimal(minor, updated.currency);

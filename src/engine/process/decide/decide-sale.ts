@@ -56,7 +56,7 @@ function recordSale(view: BatchView, context: DecisionContext, record: SaleRecor
   trace.push(recordedTrace(conversion));
   const facts = view.facts(merchantId, record.orderId);
   if (facts.length > 0) {
-    const reconciled = reconcile(conversion, summarizeOrderFacts(facts), { reference: record.orderId }, now);
+    const reconciled = reconcile(conversion, summarizeOrderFacts(facts, conversion.currency), { reference: record.orderId }, now);
     if (reconciled.lines.length > 0) {
       view.updateConversion(conversion, reconciled.conversion, reconciled.lines);
       conversion = reconciled.conversion;
@@ -148,7 +148,7 @@ function reitemise(view: BatchView, context: DecisionContext, existing: Conversi
     original_commission: existing.commission_rate_basis_points === null ? existing.original_commission : percentOfMinor(base, existing.commission_rate_basis_points),
   };
   const rebasedFrom = { originalCommission: existing.original_commission, amount: existing.amount };
-  const { conversion, lines } = reconcile(rebased, summarizeOrderFacts(view.facts(context.merchantId, existing.order_id)), { reference: record.orderId, rebasedFrom }, context.now);
+  const { conversion, lines } = reconcile(rebased, summarizeOrderFacts(view.facts(context.merchantId, existing.order_id), rebased.currency), { reference: record.orderId, rebasedFrom }, context.now);
   view.updateConversion(existing, conversion, lines);
   announceChange(view, existing, conversion, context.now);
   const money = (minor: number) => formatMinorAsDecimal(minor, record.currency);
